@@ -1,0 +1,55 @@
+"""The application's resources, built at start-up and released at shutdown."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crm_store.session import create_engine, create_sessionmaker
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+    from starlette.applications import Starlette
+
+    from api.settings import Settings
+
+
+@dataclass(slots=True)
+class AppState:
+    """Typed application state, reachable as ``request.app.state.frontdesk``."""
+
+    settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+
+@dataclass(slots=True, kw_only=True)
+class Overrides:
+    """Resources a test (or an embedding program) hands in instead of building them."""
+
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
+
+
+def build_lifespan(settings: Settings, overrides: Overrides) -> object:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owned_engine: AsyncEngine | None = None
+        if overrides.sessionmaker is not None:
+            sessionmaker = overrides.sessionmaker
+        else:
+            owned_engine = create_engine(
+                settings.crm_database_url,
+                pool_size=settings.database_pool_size,
+                echo=settings.database_echo,
+            )
+            sessionmaker = create_sessionmaker(owned_engine)
+        app.state.frontdesk = AppState(settings=settings, sessionmaker=sessionmaker)
+        try:
+            yield
+        finally:
+            if owned_engine is not None:
+                await owned_engine.dispose()
+
+    return lifespan

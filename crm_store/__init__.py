@@ -1,0 +1,1 @@
+"""Frontdesk's own database: SQLAlchemy 2 async models, repositories and Alembic migrations."""

@@ -1,0 +1,5 @@
+"""ORM rows of the CRM store. Import every model module here so Alembic sees the tables."""
+
+from crm_store.base import Base
+
+__all__ = ["Base"]

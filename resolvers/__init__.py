@@ -1,0 +1,1 @@
+"""The strawberry schema: types, queries, mutations, loaders, permissions and extensions."""

@@ -1,0 +1,99 @@
+"""Cursor connections: the one shape every list in the schema takes.
+
+Cursors are opaque to clients: URL-safe base64 of a small JSON array that the list's
+repository understands (a keyset such as ``[occurred_at, id]``, or an offset). Repositories
+fetch ``first + 1`` rows so that ``hasNextPage`` costs no second query.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+import orjson
+import strawberry
+
+from resolvers.errors import BadUserInput
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+T = TypeVar("T")
+R = TypeVar("R")
+CursorValue = str | int | float | None
+
+
+@strawberry.type(description="Where a page sits in its list (Relay cursor connections).")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Items in the whole list, all pages.")
+
+
+def page_size(
+    first: int | None, *, default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE
+) -> int:
+    """Validate ``first``: 1 to ``maximum``, ``default`` when not given."""
+    if first is None:
+        return default
+    if first < 1 or first > maximum:
+        raise BadUserInput(f"`first` must be between 1 and {maximum}, got {first}", limit=maximum)
+    return first
+
+
+def encode_cursor(values: Sequence[CursorValue]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(list(values))).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *, arity: int) -> list[CursorValue] | None:
+    """The keyset a cursor stands for, or ``None`` for the first page."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = orjson.loads(raw)
+    except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
+        raise BadUserInput("`after` is not a cursor this list gave out") from exc
+    if not isinstance(values, list) or len(values) != arity:
+        raise BadUserInput("`after` is not a cursor this list gave out")
+    return values
+
+
+def connection(
+    rows: Sequence[R],
+    *,
+    first: int,
+    after: str | None,
+    total_count: int,
+    cursor_of: Callable[[R], Sequence[CursorValue]],
+    node_of: Callable[[R], T],
+) -> Connection[T]:
+    """Build a page from up to ``first + 1`` rows fetched after the cursor."""
+    page = rows[:first]
+    edges = [Edge(cursor=encode_cursor(cursor_of(row)), node=node_of(row)) for row in page]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total_count,
+    )

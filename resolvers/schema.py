@@ -1,0 +1,63 @@
+"""The schema, composed per domain: each domain contributes Query and Mutation classes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+
+import strawberry
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.tools import merge_types
+
+from resolvers.context import Info
+from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
+from resolvers.node import Node, NodeLoader, NodeRegistry
+from resolvers.system.queries import SystemQuery
+
+PARSER_CACHE_SIZE = 1024
+VALIDATION_CACHE_SIZE = 1024
+
+
+def node_loaders() -> dict[str, NodeLoader]:
+    """Every ``Node`` type's loader by type name."""
+    return {}
+
+
+NODE_REGISTRY = NodeRegistry(node_loaders())
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global id; null when there is none.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await NODE_REGISTRY.resolve(info, id)
+
+
+def query_types() -> tuple[type, ...]:
+    return (SystemQuery, NodeQuery)
+
+
+def mutation_types() -> tuple[type, ...]:
+    return ()
+
+
+def extensions() -> Sequence[Callable[[], SchemaExtension]]:
+    return [
+        OperationTransaction,
+        MaskUnexpectedErrors,
+        ResponseExtensions,
+        partial(ParserCache, maxsize=PARSER_CACHE_SIZE),
+        partial(ValidationCache, maxsize=VALIDATION_CACHE_SIZE),
+    ]
+
+
+def build_schema() -> strawberry.Schema:
+    query = merge_types("Query", query_types())
+    mutations = mutation_types()
+    mutation = merge_types("Mutation", mutations) if mutations else None
+    return strawberry.Schema(query=query, mutation=mutation, extensions=extensions())
+
+
+def export_sdl() -> str:
+    """The SDL that ``schema.graphql`` must hold."""
+    return build_schema().as_str() + "\n"
