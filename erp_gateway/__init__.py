@@ -1,0 +1,1 @@
+"""The ERP behind a port: ``ErpGateway``, its records, errors, adapters and wrappers."""
