@@ -318,10 +318,10 @@ class ErpNextGateway:
             ) from exc
         if response.is_success:
             return body
-        raise _translate(response.status_code, body, operation)
+        raise translate_error(response.status_code, body, operation)
 
 
-def _translate(status: int, body: dict[str, Any], operation: str) -> Exception:
+def translate_error(status: int, body: dict[str, Any], operation: str) -> Exception:
     exc_type = str(body.get("exc_type") or "")
     message = server_message(body) or exc_type or f"HTTP {status}"
     if exc_type == "TimestampMismatchError":

@@ -282,11 +282,11 @@ class OdooGateway:
         except ValueError as exc:
             raise ErpUnavailable(f"Odoo answered HTTP {response.status_code} without JSON") from exc
         if "error" in body:
-            raise _translate(body["error"], f"{service}.{method}")
+            raise translate_error(body["error"], f"{service}.{method}")
         return body.get("result")
 
 
-def _translate(error: dict[str, Any], operation: str) -> Exception:
+def translate_error(error: dict[str, Any], operation: str) -> Exception:
     data = error.get("data") or {}
     name = str(data.get("name", ""))
     message = str(data.get("message") or error.get("message") or "Odoo Server Error")

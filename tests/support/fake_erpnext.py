@@ -59,6 +59,9 @@ class FakeErpNext:
     docs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     requests: list[httpx.Request] = field(default_factory=list)
     unreachable: bool = False
+    api_secret: str = API_SECRET
+    status: int | None = None
+    """When set, every request is answered with this bare HTTP status."""
     _series: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _tick: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -124,9 +127,11 @@ class FakeErpNext:
     def handle(self, request: httpx.Request) -> httpx.Response:
         if self.unreachable:
             raise httpx.ConnectError("connection refused", request=request)
+        if self.status is not None:
+            return httpx.Response(self.status, text="<html>Service Unavailable</html>")
         self.requests.append(request)
         try:
-            if request.headers.get("Authorization") != f"token {API_KEY}:{API_SECRET}":
+            if request.headers.get("Authorization") != f"token {API_KEY}:{self.api_secret}":
                 raise FrappeError(401, "AuthenticationError", "Invalid token")
             return httpx.Response(200, json=self._route(request))
         except FrappeError as exc:

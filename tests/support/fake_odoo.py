@@ -74,6 +74,10 @@ class FakeOdoo:
     tables: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
     unreachable: bool = False
+    api_key: str = API_KEY
+    """The key Odoo accepts now; change it to revoke the integration's key."""
+    status: int | None = None
+    """When set, every request is answered with this bare HTTP status (a proxy's 502, ...)."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
     _tick: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -123,6 +127,8 @@ class FakeOdoo:
     def handle(self, request: httpx.Request) -> httpx.Response:
         if self.unreachable:
             raise httpx.ConnectError("connection refused", request=request)
+        if self.status is not None:
+            return httpx.Response(self.status, text="<html>Bad Gateway</html>")
         if request.method != "POST" or request.url.path != "/jsonrpc":
             return httpx.Response(404, text="Not Found")
         body = json.loads(request.content)
@@ -157,11 +163,11 @@ class FakeOdoo:
             }
         if service == "common" and method in ("authenticate", "login"):
             db, login, password = args[:3]
-            return UID if (db, login, password) == (DATABASE, LOGIN, API_KEY) else False
+            return UID if (db, login, password) == (DATABASE, LOGIN, self.api_key) else False
         if service == "object" and method == "execute_kw":
             db, uid, password, model, name, positional = args[:6]
             kwargs = args[6] if len(args) > 6 else {}
-            if (db, uid, password) != (DATABASE, UID, API_KEY):
+            if (db, uid, password) != (DATABASE, UID, self.api_key):
                 raise OdooError("odoo.exceptions.AccessDenied", "Access Denied")
             return self._execute(model, name, positional, kwargs)
         raise OdooError("builtins.KeyError", f"unknown method {service}.{method}")
