@@ -39,12 +39,15 @@ def idempotency_digest(key: str) -> str:
 async def keyset_page(
     query: CustomerQuery,
     fetch: Callable[[str | None, int], Awaitable[Sequence[ErpCustomer]]],
+    count: Callable[[], Awaitable[int]] | None = None,
 ) -> Page[ErpCustomer]:
     """One page ordered by number, filtered on credit hold after the ERP answers.
 
     ``fetch(after, size)`` returns up to ``size`` customers with numbers above ``after``, in
     number order. Credit hold is derived by the adapter (neither Odoo nor ERPNext can filter
     on it server side), so a query on it may take several fetches; without it, one.
+    ``count()``, when given, tells how many match in all; it is asked only when credit hold
+    is not filtered on (the ERP cannot count what it cannot filter).
     """
     size = query.limit + 1
     matches: list[ErpCustomer] = []
@@ -55,7 +58,10 @@ async def keyset_page(
         if len(matches) > query.limit or len(batch) < size:
             break
         cursor = batch[-1].number
-    return Page(items=tuple(matches[: query.limit]), has_next=len(matches) > query.limit)
+    total = await count() if count is not None and query.credit_hold is None else None
+    return Page(
+        items=tuple(matches[: query.limit]), has_next=len(matches) > query.limit, total=total
+    )
 
 
 def transport_failure(vendor: str, exc: httpx.HTTPError) -> ErpUnavailable:

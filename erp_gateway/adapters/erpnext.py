@@ -119,7 +119,14 @@ class ErpNextGateway:
             found = await self._customers(names)
             return [found[name].customer for name in names if name in found]
 
-        return await keyset_page(query, fetch)
+        async def count() -> int:
+            params: dict[str, Any] = {"fields": ["count(name) as total"], "filters": filters}
+            if or_filters:
+                params["or_filters"] = or_filters
+            rows = await self._get("/api/resource/Customer", params)
+            return int(rows[0]["total"])
+
+        return await keyset_page(query, fetch, count)
 
     async def update_address(
         self,

@@ -116,7 +116,11 @@ class OdooGateway:
             found = await self._partners(refs)
             return [found[ref].customer for ref in refs if ref in found]
 
-        return await keyset_page(query, fetch)
+        async def count() -> int:
+            context = {"context": {"active_test": False}}
+            return int(await self._execute("res.partner", "search_count", [domain], context))
+
+        return await keyset_page(query, fetch, count)
 
     async def update_address(
         self,

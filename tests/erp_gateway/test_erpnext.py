@@ -22,7 +22,7 @@ import pytest
 
 from erp_gateway.adapters.erpnext import ErpNextGateway, server_message, translate_error
 from erp_gateway.errors import ErpConflict, ErpNotFound, ErpRejected, ErpUnavailable
-from erp_gateway.records import Address, AddressRole, Money, NewCustomer
+from erp_gateway.records import Address, AddressRole, CustomerQuery, Money, NewCustomer
 from tests.support import fake_erpnext
 
 if TYPE_CHECKING:
@@ -268,3 +268,16 @@ def test_frappe_errors_map_onto_the_taxonomy(
 def test_the_exception_line_stands_in_when_there_are_no_server_messages() -> None:
     body = {"exc_type": "ValidationError", "exception": "frappe.exceptions.ValidationError: Bad"}
     assert server_message(body) == "Bad"
+
+
+async def test_search_counts_the_matches_unless_filtering_on_credit_hold(
+    erpnext: fake_erpnext.FakeErpNext, gateway: ErpNextGateway
+) -> None:
+    for name in ["Alpha AG", "Beta AG", "Gamma KG"]:
+        seed(erpnext, customer_name=name)
+    first = await gateway.search_customers(CustomerQuery(limit=1))
+    by_text = await gateway.search_customers(CustomerQuery(text="ag"))
+    held = await gateway.search_customers(CustomerQuery(credit_hold=False, limit=1))
+    assert ([c.name for c in first.items], first.total, first.has_next) == (["Alpha AG"], 3, True)
+    assert ([c.name for c in by_text.items], by_text.total) == (["Alpha AG", "Beta AG"], 2)
+    assert (len(held.items), held.total) == (1, None)

@@ -19,7 +19,7 @@ import pytest
 
 from erp_gateway.adapters.odoo import OdooGateway, translate_error
 from erp_gateway.errors import ErpNotFound, ErpRejected, ErpUnavailable
-from erp_gateway.records import Address, AddressRole, Money, NewCustomer
+from erp_gateway.records import Address, AddressRole, CustomerQuery, Money, NewCustomer
 from tests.support import fake_odoo
 
 if TYPE_CHECKING:
@@ -262,3 +262,16 @@ def test_json_rpc_errors_map_onto_the_taxonomy(name: str, expected: type[Excepti
     translated = translate_error(error, "object.execute_kw")
     assert type(translated) is expected
     assert "Record does not exist" in str(translated)
+
+
+async def test_search_counts_the_matches_unless_filtering_on_credit_hold(
+    odoo: fake_odoo.FakeOdoo, gateway: OdooGateway
+) -> None:
+    for index, name in enumerate(["Alpha AG", "Beta AG", "Gamma KG"]):
+        seed_customer(odoo, ref=f"C{index:04d}", name=name)
+    first = await gateway.search_customers(CustomerQuery(limit=1))
+    by_text = await gateway.search_customers(CustomerQuery(text="ag"))
+    held = await gateway.search_customers(CustomerQuery(credit_hold=False, limit=1))
+    assert ([c.name for c in first.items], first.total, first.has_next) == (["Alpha AG"], 3, True)
+    assert ([c.name for c in by_text.items], by_text.total) == (["Alpha AG", "Beta AG"], 2)
+    assert (len(held.items), held.total) == (1, None)

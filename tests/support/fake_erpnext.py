@@ -43,6 +43,7 @@ _MANDATORY = {
     ],
 }
 _FIELD = re.compile(r"^(?:`tab(?P<child>[^`]+)`\.)?(?P<name>\w+)(?: as (?P<alias>\w+))?$")
+_COUNT = re.compile(r"^count\(name\) as (?P<alias>\w+)$")
 _SUM = re.compile(r"^sum\((?P<name>\w+)\) as (?P<alias>\w+)$")
 
 
@@ -227,6 +228,8 @@ class FakeErpNext:
             rows = [r for r in rows if any(_test(r, doctype, f) for f in or_filters)]
         key, _, direction = params.get("order_by", "modified desc").partition(" ")
         rows.sort(key=lambda r: r[(doctype, key)], reverse=direction == "desc")
+        if len(fields) == 1 and (counted := _COUNT.match(fields[0])) is not None:
+            return [{counted["alias"]: len(rows)}]
         if "group_by" in params:
             return _group(rows, doctype, params["group_by"], fields)
         start = int(params.get("limit_start", 0))

@@ -179,6 +179,8 @@ class FakeOdoo:
             raise OdooError("builtins.KeyError", model)
         if method == "search_read":
             return self._search_read(model, args[0], **kwargs)
+        if method == "search_count":
+            return len(self._search_read(model, args[0], fields=["id"], **kwargs))
         if method == "create" and model == "res.partner":
             return self._create(args[0])
         if method == "write" and model == "res.partner":
