@@ -164,3 +164,19 @@ async def test_a_refused_write_is_rejected_with_the_erps_message(
     if draft.name:
         page = await erp_harness.gateway.search_customers(CustomerQuery(text=draft.name))
         assert page.items == ()
+
+
+async def test_credit_hold_filters_page_past_batches_without_matches(
+    erp_harness: AdapterHarness,
+) -> None:
+    numbers = erp_harness.numbers
+    held = [numbers[i] for i in sorted(ON_HOLD)]
+    free = [n for n in sorted(numbers) if n not in held]
+    only_held = CustomerQuery(numbers=numbers, credit_hold=True, limit=1)
+    page = await erp_harness.gateway.search_customers(only_held)
+    assert ([c.number for c in page.items], page.has_next) == (held, False)
+    not_held = CustomerQuery(numbers=numbers, credit_hold=False, limit=2)
+    first = await erp_harness.gateway.search_customers(not_held)
+    rest = await erp_harness.gateway.search_customers(replace(not_held, after=free[1]))
+    assert ([c.number for c in first.items], first.has_next) == (free[:2], True)
+    assert ([c.number for c in rest.items], rest.has_next) == (free[2:], False)
