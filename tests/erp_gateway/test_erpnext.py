@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from erp_gateway.adapters.erpnext import ErpNextGateway, server_message, translate_error
+from erp_gateway.adapters.erpnext import ErpNextGateway
+from erp_gateway.adapters.erpnext_errors import server_message, translate_error
 from erp_gateway.errors import ErpConflict, ErpNotFound, ErpRejected, ErpUnavailable
 from erp_gateway.records import Address, AddressRole, CustomerQuery, Money, NewCustomer
 from tests.support import fake_erpnext
