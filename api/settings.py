@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path(".frontdesk")
@@ -39,6 +39,31 @@ class Settings(BaseSettings):
     """SQLAlchemy URL of the CRM store; unset means SQLite under ``data_dir``."""
     database_pool_size: int = Field(default=10, ge=1, le=500)
     database_echo: bool = False
+
+    # --- Odoo / ERPNext
+    odoo_url: str | None = None
+    """Base URL of the Odoo server (JSON-RPC at ``<url>/jsonrpc``)."""
+    odoo_database: str | None = None
+    odoo_username: str | None = None
+    """The integration user's login."""
+    odoo_api_key: SecretStr | None = None
+    """The user's API key (Odoo 14+) or password."""
+    odoo_balance_field: str = "total_due"
+    """``res.partner`` field read as the balance (``credit`` on databases without it)."""
+    odoo_number_prefix: str = "FD-"
+    """Prefix of the ``ref`` given to customers created through Frontdesk."""
+    odoo_timeout: float = Field(default=10.0, gt=0)
+    erpnext_url: str | None = None
+    """Base URL of the ERPNext site (REST at ``<url>/api/resource/...``)."""
+    erpnext_api_key: str | None = None
+    erpnext_api_secret: SecretStr | None = None
+    erpnext_company: str | None = None
+    """The company whose credit limits and invoices count."""
+    erpnext_currency: str | None = None
+    """That company's currency (ISO 4217), in which limits and balances are stated."""
+    erpnext_idempotency_field: str = "customer_details"
+    """Customer field holding the marker derived from a creation's idempotency key."""
+    erpnext_timeout: float = Field(default=10.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

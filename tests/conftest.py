@@ -22,6 +22,11 @@ from tests.support.databases import (
     postgres_problem,
     sqlite_store,
 )
+from tests.support.erp_adapters import (  # noqa: F401  (fixtures)
+    erp_harness,
+    erp_harness_erpnext,
+    erp_harness_odoo,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
