@@ -6,10 +6,11 @@ time. Every field here is documented in the README's configuration table.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path(".frontdesk")
@@ -39,6 +40,21 @@ class Settings(BaseSettings):
     """SQLAlchemy URL of the CRM store; unset means SQLite under ``data_dir``."""
     database_pool_size: int = Field(default=10, ge=1, le=500)
     database_echo: bool = False
+
+    # --- Tryton (the ``tryton`` ERP adapter; see the README's "Tryton adapter")
+    tryton_url: str | None = None
+    """Base URL of trytond's web listener, e.g. ``http://erp.internal:8000``."""
+    tryton_database: str | None = None
+    tryton_username: str = "admin"
+    tryton_password: SecretStr | None = None
+    tryton_timeout: float = Field(default=10.0, gt=0, le=300)
+    """Seconds per JSON-RPC call before the ERP counts as unavailable."""
+    tryton_hold_archived: bool = True
+    """Credit hold when the party is archived."""
+    tryton_hold_over_limit: bool = True
+    """Credit hold when the party's credit amount exceeds its credit limit."""
+    tryton_credit_tolerance: Decimal = Field(default=Decimal(0), ge=0)
+    """How far over its credit limit a party may go before it is on hold."""
 
     @field_validator("database_url")
     @classmethod

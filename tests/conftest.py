@@ -22,6 +22,7 @@ from tests.support.databases import (
     postgres_problem,
     sqlite_store,
 )
+from tests.support.tryton import tryton  # noqa: F401 - the live Tryton server fixture
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
