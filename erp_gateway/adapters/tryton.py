@@ -4,7 +4,9 @@
   the credit-hold rule can flag them; searches skip the company's own party.
 * Batches: ``get_customers`` is one ``party.party.search_read`` per call, whatever the size.
 * Money is in the company's currency (read once per company from ``company.company``).
-* Version: a hash of the party's and its addresses' write (or create) timestamps.
+* Version: a hash of the party's and its addresses' write (or create) timestamps. Writes also
+  send Tryton's ``_timestamp`` context for the rows they read, so a change that lands between
+  the read and the write is refused by Tryton (``ConcurrencyException`` -> ``ErpConflict``).
 * Idempotent creation: the party's ``code`` is derived from the idempotency key
   (``FD-`` + 10 base32 characters of its SHA-256). Tryton keeps codes unique, so a retry after
   a timeout or a crash finds the party it created, and two racing creations cannot both
@@ -25,6 +27,7 @@ from erp_gateway.adapters.tryton_records import (
     billing_row,
     customer_of,
     flagged_row,
+    timestamps_of,
 )
 from erp_gateway.errors import ErpConflict, ErpNotFound, ErpRejected
 from erp_gateway.records import AddressRole, Page
@@ -203,7 +206,12 @@ class TrytonGateway:
             ]
         else:
             commands = [["write", [target["id"]], {**values, flag: True}]]
-        await self._client.call("model.party.party.write", [row["id"]], {"addresses": commands})
+        await self._client.call(
+            "model.party.party.write",
+            [row["id"]],
+            {"addresses": commands},
+            context={"_timestamp": timestamps_of(row)},
+        )
         (fresh,) = await self._customers([await self._read_one(number)])
         return fresh
 

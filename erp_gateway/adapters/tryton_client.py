@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 
 import httpx
 
-from erp_gateway.errors import ErpRejected, ErpUnavailable
+from erp_gateway.errors import ErpConflict, ErpRejected, ErpUnavailable
 
 Json: TypeAlias = Any
 """A decoded JSON-RPC value (Tryton's shapes are open-ended)."""
@@ -66,6 +66,8 @@ def user_error_message(error: Json) -> str:
     """Tryton's message for an ``error`` member: ``[kind, [message, description, ...]]``."""
     if isinstance(error, list) and len(error) >= 2:
         kind, args = error[0], error[1]
+        if isinstance(args, str) and args:
+            return args
         if isinstance(args, list) and args and isinstance(args[0], str):
             description = args[1] if len(args) > 1 and isinstance(args[1], str) else ""
             return f"{args[0]} {description}".strip()
@@ -197,7 +199,7 @@ class TrytonClient:
             if kind in ("UserError", "UserWarning", "AccessError"):
                 raise ErpRejected(user_error_message(error), operation=method)
             if kind == "ConcurrencyException":
-                raise ErpRejected(user_error_message(error), operation=method)
+                raise ErpConflict(user_error_message(error), operation=method)
             raise ErpUnavailable(f"Tryton failed: {user_error_message(error)}", operation=method)
         return decode(body.get("result"))
 

@@ -52,6 +52,8 @@ PARTY_FIELDS = (
     "addresses.sequence",
     "addresses.create_date",
     "addresses.write_date",
+    "_timestamp",
+    "addresses._timestamp",
 )
 TAX_IDENTIFIER_TYPES = ("eu_vat",)
 ARCHIVED = "archived"
@@ -125,6 +127,17 @@ def version_of(row: Row) -> str:
 def _stamp(row: Row) -> str:
     moment = row.get("write_date") or row.get("create_date")
     return moment.isoformat() if isinstance(moment, dt.datetime) else str(moment)
+
+
+def timestamps_of(row: Row) -> dict[str, str]:
+    """Tryton's ``_timestamp`` context for writing this party and its addresses.
+
+    Sent with a write, it makes Tryton refuse (``ConcurrencyException``) when any of these
+    records changed after they were read: the version check and the write are then atomic.
+    """
+    stamps = {f"party.party,{row['id']}": row["_timestamp"]}
+    stamps.update({f"party.address,{a['id']}": a["_timestamp"] for a in _addresses(row)})
+    return stamps
 
 
 def tax_id_of(row: Row) -> str | None:

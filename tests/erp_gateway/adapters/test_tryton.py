@@ -21,7 +21,7 @@ from erp_gateway.records import Address, AddressRole, CustomerQuery, NewCustomer
 from tests.support.tryton_rpc import TrytonRpcError
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
     from tests.support.tryton import TrytonServer
     from tests.support.tryton_rpc import TrytonRpc
@@ -287,6 +287,47 @@ async def test_a_stale_version_is_a_conflict_and_writes_nothing(
         await gateway.update_address("C2002", AddressRole.BILLING, second, expected_version=stale)
 
     assert address_where(party(rpc, "C2002"), "invoice") == first
+
+
+class InterleavingTransport(RecordingTransport):
+    """Runs ``before_write`` just before the adapter's ``party.party.write`` leaves."""
+
+    def __init__(self, before_write: Callable[[], Awaitable[None]]) -> None:
+        super().__init__()
+        self._before_write = before_write
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if json.loads(request.content)["method"] == "model.party.party.write":
+            await self._before_write()
+        return await super().handle_async_request(request)
+
+
+async def test_a_write_racing_another_writer_is_a_conflict(
+    tryton: TrytonServer, rpc: TrytonRpc
+) -> None:
+    theirs = Address(street="Fremder Weg 9", city="Kiel", postal_code="24103", country="DE")
+    ours = Address(street="Eigener Weg 1", city="Lübeck", postal_code="23552", country="DE")
+
+    async def another_writer() -> None:
+        (row,) = rpc.search_read("party.party", [["code", "=", "C2004"]], ["addresses"])
+        (address_id,) = row["addresses"]
+        rpc.call(
+            "model.party.address.write",
+            [address_id],
+            {"street": theirs.street, "city": theirs.city, "postal_code": theirs.postal_code},
+        )
+
+    racing = make_gateway(tryton, InterleavingTransport(another_writer))
+    try:
+        version = (await racing.get_customers(["C2004"]))["C2004"].version
+        with pytest.raises(ErpConflict):
+            await racing.update_address(
+                "C2004", AddressRole.BILLING, ours, expected_version=version
+            )
+    finally:
+        await racing.close()
+
+    assert address_where(party(rpc, "C2004"), "invoice") == theirs
 
 
 async def test_updating_an_unknown_customer_is_not_found(gateway: TrytonGateway) -> None:
