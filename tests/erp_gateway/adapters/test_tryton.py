@@ -424,3 +424,20 @@ async def test_a_stopped_server_is_unavailable_and_a_restarted_one_answers(
     assert isinstance(unavailable.value.__cause__, httpx.HTTPError)
     await gateway.ping()
     assert "C1001" in await gateway.get_customers(["C1001"])
+
+
+async def test_refused_credentials_make_the_erp_unavailable(tryton: TrytonServer) -> None:
+    wrong = TrytonGateway(
+        base_url=tryton.url,
+        database=tryton.database,
+        username="frontdesk-nobody",
+        password="wrong",
+        timeout=60,
+    )
+    try:
+        with pytest.raises(ErpUnavailable) as refused:
+            await wrong.get_customers(["C1001"])
+    finally:
+        await wrong.close()
+
+    assert "frontdesk-nobody" in refused.value.message
