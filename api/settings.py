@@ -6,6 +6,7 @@ time. Every field here is documented in the README's configuration table.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -64,6 +65,20 @@ class Settings(BaseSettings):
     erpnext_idempotency_field: str = "customer_details"
     """Customer field holding the marker derived from a creation's idempotency key."""
     erpnext_timeout: float = Field(default=10.0, gt=0)
+    # --- Tryton (the ``tryton`` ERP adapter; see the README's "Tryton adapter")
+    tryton_url: str | None = None
+    """Base URL of trytond's web listener, e.g. ``http://erp.internal:8000``."""
+    tryton_database: str | None = None
+    tryton_username: str = "admin"
+    tryton_password: SecretStr | None = None
+    tryton_timeout: float = Field(default=10.0, gt=0, le=300)
+    """Seconds per JSON-RPC call before the ERP counts as unavailable."""
+    tryton_hold_archived: bool = True
+    """Credit hold when the party is archived."""
+    tryton_hold_over_limit: bool = True
+    """Credit hold when the party's credit amount exceeds its credit limit."""
+    tryton_credit_tolerance: Decimal = Field(default=Decimal(0), ge=0)
+    """How far over its credit limit a party may go before it is on hold."""
 
     @field_validator("database_url")
     @classmethod

@@ -28,6 +28,7 @@ def test_environment_configures_production(monkeypatch: pytest.MonkeyPatch) -> N
         ("FRONTDESK_PORT", "70000"),
         ("FRONTDESK_DATABASE_URL", "postgresql://sync-driver/db"),
         ("FRONTDESK_LOG_LEVEL", "loud"),
+        ("FRONTDESK_TRYTON_CREDIT_TOLERANCE", "-5"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line(
