@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+import phonenumbers
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -39,6 +40,17 @@ class Settings(BaseSettings):
     """SQLAlchemy URL of the CRM store; unset means SQLite under ``data_dir``."""
     database_pool_size: int = Field(default=10, ge=1, le=500)
     database_echo: bool = False
+
+    # --- CRM
+    crm_phone_region: str = "DE"
+    """Region (ISO 3166-1 alpha-2) assumed for phone numbers written without +country."""
+
+    @field_validator("crm_phone_region")
+    @classmethod
+    def _check_phone_region(cls, value: str) -> str:
+        if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("must be an ISO 3166-1 alpha-2 region code such as DE or US")
+        return value.upper()
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,1 @@
+"""Processes and rules above the stores: CRM writes, the lead workflow, imports, demo data."""
