@@ -5,7 +5,6 @@ A customer has at most one primary contact: making one primary makes the others 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from crm_store.base import utcnow
@@ -15,6 +14,8 @@ from workflows.problems import Outcome, ProblemCode, problem
 from workflows.validation import Checker, ContactRules
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from crm_store.unit_of_work import UnitOfWork
 
 CONTACT_FIELDS = ("name", "title", "email", "phone", "notes")

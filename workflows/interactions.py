@@ -7,7 +7,6 @@ A COMPLAINT starts as an OPEN case. ``owner`` defaults to whoever logs it.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,8 @@ from workflows.problems import Outcome, ProblemCode, problem
 from workflows.validation import Checker
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from crm_store.unit_of_work import UnitOfWork
 
 

@@ -21,8 +21,8 @@ Pure functions over plain values, so the rules are testable and readable in one 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crm_store.models.enums import CLOSED_LEAD_STATUSES, Direction, InteractionKind, LeadStatus
 from workflows.validation import (
@@ -32,6 +32,9 @@ from workflows.validation import (
     phone_problem,
     postal_code_problem,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 NEXT_STEP: dict[LeadStatus, LeadStatus] = {
     LeadStatus.NEW: LeadStatus.CHECKED,

@@ -7,7 +7,6 @@ concurrent changes to one lead exactly one wins, the other gets a ``CONFLICT`` p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from crm_store.base import utcnow
@@ -20,6 +19,8 @@ from workflows.problems import Outcome, ProblemCode, problem
 from workflows.validation import ADDRESS_FIELDS, Checker, ContactRules
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from crm_store.unit_of_work import UnitOfWork
 
 LEAD_FIELDS = ("name", "company", "email", "phone", "source", "owner", *ADDRESS_FIELDS)

@@ -14,6 +14,6 @@ __all__ = [
     "InteractionKind",
     "InteractionRow",
     "LeadRow",
-    "LeadTransitionRow",
     "LeadStatus",
+    "LeadTransitionRow",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import select
@@ -10,6 +9,8 @@ from sqlalchemy import select
 from crm_store.base import Base
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from sqlalchemy.ext.asyncio import AsyncSession
 
 RowT = TypeVar("RowT", bound=Base)

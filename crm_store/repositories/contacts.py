@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 
 from crm_store.models.contacts import ContactRow
 from crm_store.repositories.base import Repository
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class ContactRepository(Repository[ContactRow]):

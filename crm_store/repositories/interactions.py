@@ -9,18 +9,21 @@ query. The (owner, occurred_at, id) indexes serve both, read backwards.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from crm_store.models.enums import Direction, InteractionKind
 from crm_store.models.interactions import InteractionRow
 from crm_store.repositories.base import Repository
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Hashable, Iterable
+
+    from crm_store.models.enums import Direction, InteractionKind
 
 
 class InteractionOwner(StrEnum):

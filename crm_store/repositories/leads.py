@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,6 +13,9 @@ from crm_store.base import utcnow
 from crm_store.models.enums import CLOSED_LEAD_STATUSES, LeadStatus
 from crm_store.models.leads import LeadRow, LeadTransitionRow
 from crm_store.repositories.base import Repository
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.support.crm import ADVANCE_LEAD, LEAD, create_lead, log, mutate
 from tests.support.graphql import gql
+
+if TYPE_CHECKING:
+    import httpx
 
 ACTOR = {"X-Actor": "maria"}
 
