@@ -7,6 +7,7 @@ A COMPLAINT starts as an OPEN case. ``owner`` defaults to whoever logs it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,6 @@ from workflows.problems import Outcome, ProblemCode, problem
 from workflows.validation import Checker
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from crm_store.unit_of_work import UnitOfWork
 
 
@@ -53,6 +52,7 @@ async def log_interaction(
         checker.fail("occurred_at", "occurredAt needs a timezone offset")
     if checker.problems or subject is None:
         return Outcome.refused(*checker.problems)
+    occurred_at = occurred_at.astimezone(dt.UTC)
     async with uow.session() as session:
         if draft.lead_id is not None and await LeadRepository(session).get(draft.lead_id) is None:
             return Outcome.refused(problem(ProblemCode.NOT_FOUND, "no such lead", "lead_id"))
