@@ -39,6 +39,11 @@ class Repository(Generic[RowT]):
         ).all()
         return {row.id: row for row in rows}  # type: ignore[attr-defined]
 
+    async def any(self) -> bool:
+        """Whether the table has any row at all."""
+        found = await self.session.scalar(select(self.model.id).limit(1))
+        return found is not None
+
     async def add(self, row: RowT) -> RowT:
         """Insert ``row`` and flush so that it has its id; the edge commits."""
         self.session.add(row)

@@ -149,6 +149,3 @@ class InteractionRepository(Repository[InteractionRow]):
             .group_by(InteractionRow.kind, InteractionRow.direction)
         )
         return {(kind, direction): count for kind, direction, count in counted.all()}
-
-    async def count(self) -> int:
-        return int(await self.session.scalar(select(func.count(InteractionRow.id))) or 0)

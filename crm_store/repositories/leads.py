@@ -124,6 +124,3 @@ class LeadRepository(Repository[LeadRow]):
             )
         )
         return {email for email in found if email is not None}
-
-    async def any(self) -> bool:
-        return (await self.session.scalar(select(LeadRow.id).limit(1))) is not None
