@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import select
 
 from crm_store.models import (
     ContactRow,
@@ -17,6 +18,7 @@ from crm_store.models import (
     LeadStatus,
     LeadTransitionRow,
 )
+from resolvers.node import to_global_id
 from tests.support.graphql import gql
 
 if TYPE_CHECKING:
@@ -110,3 +112,24 @@ async def test_a_deep_lead_list_costs_the_same_statements_for_1_or_20_leads(
     assert interaction["contact"]["customer"]["contacts"] == [{"name": "Contact 0"}]
     assert interaction["contact"]["customer"]["interactions"]["totalCount"] == 3
     assert counter.count == STATEMENTS, "\n".join(counter.statements)
+
+
+async def test_interactions_by_id_load_in_one_batch(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    await seed(store, 1)
+    async with store.sessionmaker() as session:
+        rows = (await session.scalars(select(InteractionRow).order_by(InteractionRow.id))).all()
+    query = (
+        "query($a: ID!, $b: ID!, $c: ID!) { a: interaction(id: $a) { subject }"
+        " b: interaction(id: $b) { subject } c: node(id: $c) { id } }"
+    )
+    ids = {
+        "a": to_global_id("Interaction", rows[0].id),
+        "b": to_global_id("Interaction", rows[1].id),
+        "c": to_global_id("Interaction", rows[-1].id + 1000),
+    }
+    with store.count_queries() as counter:
+        body = await gql(client, query, ids)
+    assert body["data"] == {"a": {"subject": "Call 0"}, "b": {"subject": "Call 1"}, "c": None}
+    assert counter.count == 1
