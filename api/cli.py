@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from api import cli_leads
 from api.logs import configure_logging
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.migrate import current_revision, head_revision, upgrade
@@ -22,6 +23,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(cli_leads.leads_app)
+app.command("seed-crm-demo")(cli_leads.seed_crm_demo_command)
 
 
 def _settings(**overrides: object) -> Settings:

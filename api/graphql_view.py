@@ -10,6 +10,7 @@ from strawberry.asgi import GraphQL
 from crm_store.unit_of_work import UnitOfWork
 from resolvers.context import Context
 from resolvers.loaders import Loaders
+from workflows.validation import ContactRules
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -41,4 +42,5 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             request_id=request.scope.get("state", {}).get("request_id", ""),
             uow=uow,
             loaders=Loaders.create(uow=uow),
+            contact_rules=ContactRules(default_phone_region=state.settings.crm_phone_region),
         )

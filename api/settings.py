@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -79,6 +80,16 @@ class Settings(BaseSettings):
     """Credit hold when the party's credit amount exceeds its credit limit."""
     tryton_credit_tolerance: Decimal = Field(default=Decimal(0), ge=0)
     """How far over its credit limit a party may go before it is on hold."""
+    # --- CRM
+    crm_phone_region: str = "DE"
+    """Region (ISO 3166-1 alpha-2) assumed for phone numbers written without +country."""
+
+    @field_validator("crm_phone_region")
+    @classmethod
+    def _check_phone_region(cls, value: str) -> str:
+        if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("must be an ISO 3166-1 alpha-2 region code such as DE or US")
+        return value.upper()
 
     @field_validator("database_url")
     @classmethod

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import strawberry
 
+from workflows.validation import ContactRules
+
 if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
@@ -25,6 +27,8 @@ class Context:
     request_id: str
     uow: UnitOfWork
     loaders: Loaders
+    contact_rules: ContactRules = field(default_factory=ContactRules)
+    """How contact data is checked (the default phone region)."""
     extensions: dict[str, object] = field(default_factory=dict)
     """Response extensions that resolvers contribute to (merged into the result)."""
 

@@ -10,13 +10,44 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crm_store.repositories import (
+    ContactRepository,
+    InteractionOwner,
+    InteractionRepository,
+    LeadRepository,
+)
+from resolvers.crm import loaders as crm
+
 if TYPE_CHECKING:
+    from strawberry.dataloader import DataLoader
+
+    from crm_store.models import ContactRow, InteractionRow, LeadRow, LeadTransitionRow
+    from crm_store.repositories import InteractionPage, InteractionSlice
     from crm_store.unit_of_work import UnitOfWork
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
 class Loaders:
+    # --- CRM
+    contact_by_id: DataLoader[int, ContactRow | None]
+    lead_by_id: DataLoader[int, LeadRow | None]
+    interaction_by_id: DataLoader[int, InteractionRow | None]
+    contacts_by_customer: DataLoader[str, list[ContactRow]]
+    history_by_lead: DataLoader[int, list[LeadTransitionRow]]
+    interactions_by_customer: DataLoader[tuple[str, InteractionPage], InteractionSlice]
+    interactions_by_lead: DataLoader[tuple[int, InteractionPage], InteractionSlice]
+    interactions_by_contact: DataLoader[tuple[int, InteractionPage], InteractionSlice]
+
     @classmethod
     def create(cls, *, uow: UnitOfWork) -> Loaders:
-        del uow
-        return cls()
+        return cls(
+            # --- CRM
+            contact_by_id=crm.by_id_loader(uow, ContactRepository),
+            lead_by_id=crm.by_id_loader(uow, LeadRepository),
+            interaction_by_id=crm.by_id_loader(uow, InteractionRepository),
+            contacts_by_customer=crm.contacts_by_customer(uow),
+            history_by_lead=crm.history_by_lead(uow),
+            interactions_by_customer=crm.interactions_by(uow, InteractionOwner.CUSTOMER),
+            interactions_by_lead=crm.interactions_by(uow, InteractionOwner.LEAD),
+            interactions_by_contact=crm.interactions_by(uow, InteractionOwner.CONTACT),
+        )

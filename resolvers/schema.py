@@ -10,6 +10,7 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.tools import merge_types
 
 from resolvers.context import Info
+from resolvers.crm.schema_parts import CRM_MUTATIONS, CRM_NODE_LOADERS, CRM_QUERIES
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
 from resolvers.node import Node, NodeLoader, NodeRegistry
 from resolvers.system.queries import SystemQuery
@@ -20,7 +21,7 @@ VALIDATION_CACHE_SIZE = 1024
 
 def node_loaders() -> dict[str, NodeLoader]:
     """Every ``Node`` type's loader by type name."""
-    return {}
+    return {**CRM_NODE_LOADERS}
 
 
 NODE_REGISTRY = NodeRegistry(node_loaders())
@@ -34,11 +35,11 @@ class NodeQuery:
 
 
 def query_types() -> tuple[type, ...]:
-    return (SystemQuery, NodeQuery)
+    return (SystemQuery, NodeQuery, *CRM_QUERIES)
 
 
 def mutation_types() -> tuple[type, ...]:
-    return ()
+    return (*CRM_MUTATIONS,)
 
 
 def extensions() -> Sequence[Callable[[], SchemaExtension]]:

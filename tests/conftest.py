@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 BACKENDS = ["postgresql", "sqlite"]
 
+pytest_plugins = ["tests.support.crm"]
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     problem = asyncio.run(postgres_problem())

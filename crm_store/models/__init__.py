@@ -1,5 +1,19 @@
 """ORM rows of the CRM store. Import every model module here so Alembic sees the tables."""
 
 from crm_store.base import Base
+from crm_store.models.contacts import ContactRow
+from crm_store.models.enums import ComplaintStatus, Direction, InteractionKind, LeadStatus
+from crm_store.models.interactions import InteractionRow
+from crm_store.models.leads import LeadRow, LeadTransitionRow
 
-__all__ = ["Base"]
+__all__ = [
+    "Base",
+    "ComplaintStatus",
+    "ContactRow",
+    "Direction",
+    "InteractionKind",
+    "InteractionRow",
+    "LeadRow",
+    "LeadStatus",
+    "LeadTransitionRow",
+]

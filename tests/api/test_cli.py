@@ -15,7 +15,10 @@ from resolvers.schema import export_sdl
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["migrate"], ["export-schema"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["serve"], ["migrate"], ["export-schema"], ["leads", "import"], ["seed-crm-demo"]],
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0

@@ -1,0 +1,67 @@
+"""``Contact``: a person who works for an ERP customer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from crm_store.models.contacts import ContactRow
+from resolvers.context import Info
+from resolvers.crm.enums import InteractionKind
+from resolvers.crm.interactions.paging import interaction_connection, interaction_page
+from resolvers.crm.interactions.types import Interaction
+from resolvers.node import Node, to_global_id
+from resolvers.pagination import Connection
+
+if TYPE_CHECKING:
+    from resolvers.customers.types import Customer
+
+
+@strawberry.type(description="A person at a customer (the company itself lives in the ERP).")
+class Contact(Node):
+    customer_number: str
+    name: str
+    title: str | None
+    email: str | None
+    phone: str | None = strawberry.field(description="E.164, e.g. +4930123456.")
+    is_primary: bool
+    notes: str | None
+    archived: bool = strawberry.field(description="Archived contacts are no longer listed.")
+    key: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: ContactRow) -> Contact:
+        return cls(
+            id=to_global_id("Contact", row.id),
+            customer_number=row.customer_number,
+            name=row.name,
+            title=row.title,
+            email=row.email,
+            phone=row.phone,
+            is_primary=row.is_primary,
+            notes=row.notes,
+            archived=row.archived_at is not None,
+            key=row.id,
+        )
+
+    @strawberry.field(description="The customer this person works for.")
+    def customer(self) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")]:
+        from resolvers.customers.types import Customer
+
+        return Customer.from_number(self.customer_number)
+
+    @strawberry.field(description="Interactions with this person, newest first.")
+    async def interactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        kind: InteractionKind | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> Connection[Interaction]:
+        page = interaction_page(first=first, after=after, kind=kind, since=since, until=until)
+        found = await info.context.loaders.interactions_by_contact.load((self.key, page))
+        return interaction_connection(found, page, after)

@@ -1,0 +1,96 @@
+"""``Interaction``: one entry of the activity history of a customer and/or a lead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from crm_store.models.interactions import InteractionRow
+from resolvers.context import Info
+from resolvers.crm.enums import ComplaintStatus, Direction, InteractionKind
+from resolvers.node import Node, to_global_id
+
+if TYPE_CHECKING:
+    from resolvers.crm.contacts.types import Contact
+    from resolvers.crm.leads.types import Lead
+    from resolvers.customers.types import Customer
+
+
+@strawberry.type(description="A call, e-mail, meeting, note, complaint or payment notice.")
+class Interaction(Node):
+    kind: InteractionKind
+    direction: Direction
+    subject: str
+    body: str | None
+    occurred_at: dt.datetime
+    owner: str | None
+    customer_number: str | None = strawberry.field(
+        description="The ERP customer number it is attached to, if any."
+    )
+    complaint_status: ComplaintStatus | None = strawberry.field(
+        description="Complaints only (null on other kinds)."
+    )
+    assignee: str | None = strawberry.field(description="Complaints only.")
+    resolution: str | None = strawberry.field(description="Complaints only.")
+    resolved_at: dt.datetime | None = strawberry.field(description="Complaints only.")
+    satisfaction: int | None = strawberry.field(
+        description="Complaints only: 1-5, recorded after resolution."
+    )
+    lead_id: strawberry.Private[int | None]
+    contact_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: InteractionRow) -> Interaction:
+        return cls(
+            id=to_global_id("Interaction", row.id),
+            kind=InteractionKind(row.kind.value),
+            direction=Direction(row.direction.value),
+            subject=row.subject,
+            body=row.body,
+            occurred_at=row.occurred_at,
+            owner=row.owner,
+            customer_number=row.customer_number,
+            complaint_status=(
+                ComplaintStatus(row.complaint_status.value) if row.complaint_status else None
+            ),
+            assignee=row.assignee,
+            resolution=row.resolution,
+            resolved_at=row.resolved_at,
+            satisfaction=row.satisfaction,
+            lead_id=row.lead_id,
+            contact_id=row.contact_id,
+        )
+
+    @strawberry.field(description="The customer, when it is attached to one.")
+    def customer(
+        self,
+    ) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")] | None:
+        from resolvers.customers.types import Customer
+
+        if self.customer_number is None:
+            return None
+        return Customer.from_number(self.customer_number)
+
+    @strawberry.field(description="The lead, when it is attached to one.")
+    async def lead(
+        self, info: Info
+    ) -> Annotated[Lead, strawberry.lazy("resolvers.crm.leads.types")] | None:
+        from resolvers.crm.leads.types import Lead
+
+        if self.lead_id is None:
+            return None
+        row = await info.context.loaders.lead_by_id.load(self.lead_id)
+        return Lead.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The customer's contact it was with, if recorded.")
+    async def contact(
+        self, info: Info
+    ) -> Annotated[Contact, strawberry.lazy("resolvers.crm.contacts.types")] | None:
+        from resolvers.crm.contacts.types import Contact
+
+        if self.contact_id is None:
+            return None
+        row = await info.context.loaders.contact_by_id.load(self.contact_id)
+        return Contact.from_row(row) if row is not None else None

@@ -1,0 +1,111 @@
+"""``Lead`` and ``LeadTransition``: a prospect on its way through qualification."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from crm_store.models.leads import LeadRow, LeadTransitionRow
+from resolvers.context import Info
+from resolvers.crm.enums import InteractionKind, LeadStatus
+from resolvers.crm.interactions.paging import interaction_connection, interaction_page
+from resolvers.crm.interactions.types import Interaction
+from resolvers.node import Node, to_global_id
+from resolvers.pagination import Connection
+
+if TYPE_CHECKING:
+    from resolvers.customers.types import Customer
+
+
+@strawberry.type(description="One step of a lead's qualification: from, to, when, by whom.")
+class LeadTransition:
+    from_: LeadStatus = strawberry.field(name="from")
+    to: LeadStatus
+    at: dt.datetime
+    by: str | None
+    note: str | None
+
+    @classmethod
+    def from_row(cls, row: LeadTransitionRow) -> LeadTransition:
+        return cls(
+            from_=LeadStatus(row.from_status.value),
+            to=LeadStatus(row.to_status.value),
+            at=row.at,
+            by=row.by,
+            note=row.note,
+        )
+
+
+@strawberry.type(description="A prospect, qualified step by step before it becomes a customer.")
+class Lead(Node):
+    status: LeadStatus
+    name: str
+    company: str | None
+    email: str | None
+    phone: str | None = strawberry.field(description="E.164, e.g. +4930123456.")
+    source: str | None
+    owner: str | None
+    street: str | None
+    city: str | None
+    postal_code: str | None
+    region: str | None
+    country: str | None = strawberry.field(description="ISO 3166-1 alpha-2.")
+    version: int = strawberry.field(
+        description="Changes with every write; give it as expectedVersion to refuse lost updates."
+    )
+    created_at: dt.datetime
+    converted_customer_number: str | None
+    key: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: LeadRow) -> Lead:
+        return cls(
+            id=to_global_id("Lead", row.id),
+            status=LeadStatus(row.status.value),
+            name=row.name,
+            company=row.company,
+            email=row.email,
+            phone=row.phone,
+            source=row.source,
+            owner=row.owner,
+            street=row.street,
+            city=row.city,
+            postal_code=row.postal_code,
+            region=row.region,
+            country=row.country,
+            version=row.version,
+            created_at=row.created_at,
+            converted_customer_number=row.converted_customer_number,
+            key=row.id,
+        )
+
+    @strawberry.field(description="Every transition, oldest first.")
+    async def history(self, info: Info) -> list[LeadTransition]:
+        rows = await info.context.loaders.history_by_lead.load(self.key)
+        return [LeadTransition.from_row(row) for row in rows]
+
+    @strawberry.field(description="The customer the lead became, once CONVERTED.")
+    def converted_customer(
+        self,
+    ) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")] | None:
+        from resolvers.customers.types import Customer
+
+        if self.converted_customer_number is None:
+            return None
+        return Customer.from_number(self.converted_customer_number)
+
+    @strawberry.field(description="Interactions logged on this lead, newest first.")
+    async def interactions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        kind: InteractionKind | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> Connection[Interaction]:
+        page = interaction_page(first=first, after=after, kind=kind, since=since, until=until)
+        found = await info.context.loaders.interactions_by_lead.load((self.key, page))
+        return interaction_connection(found, page, after)
