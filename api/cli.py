@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from api.auth.demo_key import demo_banner, ensure_demo_key
+from api.cli_security import api_key_app
 from api.logs import configure_logging
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.migrate import current_revision, head_revision, upgrade
@@ -22,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(api_key_app, name="api-key")
 
 
 def _settings(**overrides: object) -> Settings:
@@ -90,6 +93,7 @@ def serve(
     if settings.embedded:
         typer.echo(f"  embedded default: CRM store {settings.crm_database_url}", err=True)
         typer.echo(f"  GraphiQL: open {url} in a browser", err=True)
+        typer.echo(demo_banner(url, asyncio.run(ensure_demo_key(settings))), err=True)
     uvicorn.run(
         "api.asgi:app_from_environment",
         factory=True,

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import strawberry
 
+from resolvers.limits import QueryLimits
+
 if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 
     from crm_store.unit_of_work import UnitOfWork
     from resolvers.loaders import Loaders
+    from resolvers.principal import Principal
 
 
 @dataclass(slots=True, kw_only=True)
@@ -27,6 +30,10 @@ class Context:
     loaders: Loaders
     extensions: dict[str, object] = field(default_factory=dict)
     """Response extensions that resolvers contribute to (merged into the result)."""
+    principal: Principal | None = None
+    """Who is asking; always set on HTTP (unauthenticated requests never get here)."""
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    """The document limits checked before execution (``resolvers/limits.py``)."""
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

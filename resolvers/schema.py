@@ -11,7 +11,9 @@ from strawberry.tools import merge_types
 
 from resolvers.context import Info
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
+from resolvers.limits import DocumentLimits
 from resolvers.node import Node, NodeLoader, NodeRegistry
+from resolvers.security.mutations import SecurityMutation
 from resolvers.system.queries import SystemQuery
 
 PARSER_CACHE_SIZE = 1024
@@ -38,11 +40,12 @@ def query_types() -> tuple[type, ...]:
 
 
 def mutation_types() -> tuple[type, ...]:
-    return ()
+    return (SecurityMutation,)
 
 
 def extensions() -> Sequence[Callable[[], SchemaExtension]]:
     return [
+        DocumentLimits,
         OperationTransaction,
         MaskUnexpectedErrors,
         ResponseExtensions,

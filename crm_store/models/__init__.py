@@ -1,5 +1,6 @@
 """ORM rows of the CRM store. Import every model module here so Alembic sees the tables."""
 
 from crm_store.base import Base
+from crm_store.models.security import ApiKeyRow, PartnerAssignmentRow
 
-__all__ = ["Base"]
+__all__ = ["ApiKeyRow", "Base", "PartnerAssignmentRow"]

@@ -1,0 +1,1 @@
+"""Repositories: all SQL of the CRM store, one class per aggregate."""
