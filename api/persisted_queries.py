@@ -106,8 +106,15 @@ class PersistedQueries:
             raise PersistedQueryError(
                 "PERSISTED_QUERY_NOT_ALLOWED", "Only registered documents are accepted."
             )
-        await self._cache.set(digest, query, ttl=DOCUMENT_TTL_SECONDS)
+        # set, then expire: aiocache's set(ttl=...) uses redis-py's deprecated SETEX call.
+        await self._cache.set(digest, query)
+        await self._cache.expire(digest, DOCUMENT_TTL_SECONDS)
         return query
 
     async def aclose(self) -> None:
-        await self._cache.close()
+        client = getattr(self._cache, "client", None)
+        if client is not None:
+            # aiocache's RedisCache.close() calls redis-py's deprecated close(); go direct.
+            await client.aclose()
+        else:
+            await self._cache.close()

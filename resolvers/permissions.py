@@ -88,6 +88,9 @@ def capabilities_of(principal: Principal | None) -> frozenset[Capability]:
     granted: set[Capability] = set()
     for role in principal.roles:
         granted |= PERMISSIONS.get(role, frozenset())
+    if principal.is_partner:
+        # A partner never gets more than the partner role, whatever other roles it claims.
+        granted &= PERMISSIONS[Role.PARTNER]
     return frozenset(granted)
 
 

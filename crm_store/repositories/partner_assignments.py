@@ -41,7 +41,7 @@ class PartnerAssignmentRepository:
                 PartnerAssignmentRow.customer_number.in_(customer_numbers)
             )
         )
-        return {number: partner for number, partner in result.tuples()}
+        return {number: partner for number, partner in result}
 
     async def customers_of(self, partner_id: str) -> list[str]:
         """The customer numbers assigned to ``partner_id``, in order."""

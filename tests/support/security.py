@@ -62,3 +62,47 @@ async def client_for(app: Starlette, store: Store) -> AsyncIterator[ClientFor]:
 async def anonymous_client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as http:
         yield http
+
+
+@pytest.fixture
+async def app_with(
+    store: Store, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Callable[..., Awaitable[Starlette]]]:
+    """``await app_with(query_max_depth=3)``: an app on the test's store with other settings.
+
+    Its Redis keys (rate limits, persisted queries) live under a namespace of its own.
+    """
+    import secrets
+    from contextlib import AsyncExitStack
+
+    from asgi_lifespan import LifespanManager
+
+    from api.app import create_app
+    from api.lifespan import Overrides
+    from api.settings import Settings
+
+    async with AsyncExitStack() as stack:
+
+        async def make(**overrides: object) -> Starlette:
+            settings = Settings(
+                data_dir=tmp_path_factory.mktemp("data"),
+                **overrides,  # type: ignore[arg-type]
+            )
+            application = create_app(
+                settings,
+                overrides=Overrides(sessionmaker=store.sessionmaker),
+                key_namespace=f"frontdesk-test:{secrets.token_hex(6)}:",
+            )
+            manager = await stack.enter_async_context(LifespanManager(application))
+            return manager.app  # type: ignore[no-any-return]
+
+        yield make
+
+
+def http_client(app: Starlette, key: str | None = None) -> httpx.AsyncClient:
+    """A client of ``app``, sending ``key`` as a bearer credential when given."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url=BASE_URL,
+        headers=bearer(key) if key else None,
+    )
