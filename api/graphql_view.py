@@ -22,6 +22,7 @@ from strawberry.types.unset import UNSET
 from api.persisted_queries import PersistedQueryError
 from crm_store.unit_of_work import UnitOfWork
 from resolvers.context import Context
+from resolvers.errors import ErrorCode
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
@@ -88,6 +89,13 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        if context.principal is None:
+            # The middleware lets only GraphiQL's page through without credentials; should
+            # anything else slip past it, nothing runs.
+            error = GraphQLError(
+                "Authentication required.", extensions={"code": ErrorCode.UNAUTHENTICATED.value}
+            )
+            return ExecutionResult(data=None, errors=[error])
         security: Security = request.app.state.security
         try:
             document = await security.persisted_queries.document(
