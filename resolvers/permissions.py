@@ -2,8 +2,8 @@
 
 ``PERMISSIONS`` is the one place that says which role may do what; the README's permission
 table is a copy of it. Fields and mutations declare what they need with
-``permission_classes=[requires(Capability.X)]`` (or ``Authenticated``); a denial is an error
-coded ``FORBIDDEN`` (``UNAUTHENTICATED`` when there is no principal at all).
+``permission_classes=[requires(Capability.X)]``; a denial is an error coded ``FORBIDDEN``
+naming the capability (``require(info, capability)`` does the same inside a resolver).
 
 Partner principals are scoped: ``partner_scope(info)`` is ``None`` for everyone else and the
 partner id for a partner, and ``customer_visible(info, number)`` says whether a customer is
@@ -96,16 +96,6 @@ def capabilities_of(principal: Principal | None) -> frozenset[Capability]:
 
 def can(principal: Principal | None, capability: Capability) -> bool:
     return capability in capabilities_of(principal)
-
-
-class Authenticated(BasePermission):
-    """Any authenticated principal."""
-
-    message = "Authentication required."
-    error_extensions = {"code": ErrorCode.UNAUTHENTICATED.value}  # noqa: RUF012
-
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        return info.context.principal is not None
 
 
 class _Requires(BasePermission):

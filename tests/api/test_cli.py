@@ -101,3 +101,5 @@ def test_serve_on_the_embedded_default_creates_the_store_and_answers(tmp_path: P
         process.stderr.close()
     assert f"Authorization: Bearer {key}" in banner
     assert "curl -s" in banner
+    # GraphiQL's page reads ?headers= into its headers editor.
+    assert "/graphql?headers=%7B%22Authorization%22%3A%20%22Bearer%20" + key in banner

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import strawberry
 
 from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
 from crm_store.unit_of_work import UnitOfWork
+from resolvers.context import Context, Info
 from resolvers.loaders import Loaders
-from resolvers.permissions import PERMISSIONS, Capability, can, capabilities_of
+from resolvers.permissions import (
+    PERMISSIONS,
+    Capability,
+    can,
+    capabilities_of,
+    customer_visible,
+    partner_scope,
+    require,
+)
 from resolvers.principal import Principal, PrincipalKind, Role
 from tests.support.graphql import gql
 from tests.support.schema_fields import root_fields
@@ -123,3 +133,60 @@ def test_root_fields_are_enumerated_with_their_permissions() -> None:
     assert assign.required_arguments == {"input": "AssignCustomerToPartnerInput!"}
     assert assign.permission_classes == ("Requires_MANAGE_PARTNERS",)
     assert by_name["node"].required_arguments == {"id": "ID!"}
+
+
+@strawberry.type
+class ScopedQuery:
+    @strawberry.field
+    async def visible(self, info: Info, number: str) -> bool:
+        return await customer_visible(info, number)
+
+    @strawberry.field
+    def scope(self, info: Info) -> str | None:
+        return partner_scope(info)
+
+    @strawberry.field
+    def credit_limit(self, info: Info) -> int:
+        require(info, Capability.READ_CREDIT)
+        return 5000
+
+
+scoped_schema = strawberry.Schema(query=ScopedQuery)
+
+
+async def run_as(store: Store, who: Principal, document: str) -> Any:
+    uow = UnitOfWork(store.sessionmaker)
+    context = Context(
+        request=None,  # type: ignore[arg-type]
+        response=None,
+        request_id="test",
+        uow=uow,
+        loaders=Loaders.create(uow=uow),
+        principal=who,
+    )
+    try:
+        return await scoped_schema.execute(document, context_value=context)
+    finally:
+        await uow.close()
+
+
+async def test_partner_scoping_helpers(store: Store) -> None:
+    async with store.sessionmaker() as session:
+        await PartnerAssignmentRepository(session).assign("C-1", "P-1")
+        await PartnerAssignmentRepository(session).assign("C-2", "P-2")
+        await session.commit()
+    document = '{ scope mine: visible(number: "C-1") theirs: visible(number: "C-2") }'
+    partner = await run_as(store, principal(Role.PARTNER, partner="P-1"), document)
+    assert partner.data == {"scope": "P-1", "mine": True, "theirs": False}
+    staff = await run_as(store, principal(Role.SALES), document)
+    assert staff.data == {"scope": None, "mine": True, "theirs": True}
+    # A partner role without a partner id sees nothing rather than everything.
+    orphan = await run_as(store, principal(Role.PARTNER), document)
+    assert orphan.data == {"scope": "", "mine": False, "theirs": False}
+
+
+async def test_require_inside_a_resolver(store: Store) -> None:
+    denied = await run_as(store, principal(Role.SALES), "{ creditLimit }")
+    assert denied.errors[0].extensions == {"code": "FORBIDDEN", "needs": "read:credit"}
+    allowed = await run_as(store, principal(Role.SERVICE), "{ creditLimit }")
+    assert allowed.data == {"creditLimit": 5000}
