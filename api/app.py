@@ -6,20 +6,29 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
 
 from api.graphql_view import FrontdeskGraphQL
 from api.health import healthz, readyz
-from api.lifespan import Overrides, build_lifespan
+from api.lifespan import Overrides, build_lifespan, with_security
 from api.middleware import RequestIdMiddleware
+from api.security import build_security
+from api.security_middleware import AuthenticationMiddleware, BodySizeLimitMiddleware
 from resolvers.schema import build_schema
 
 if TYPE_CHECKING:
     from api.settings import Settings
 
 
-def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Starlette:
-    """Build the ASGI application for ``settings``."""
+def create_app(
+    settings: Settings, *, overrides: Overrides | None = None, key_namespace: str = "frontdesk:"
+) -> Starlette:
+    """Build the ASGI application for ``settings``.
+
+    ``key_namespace`` prefixes the keys the app keeps in Redis (rate limits, persisted
+    queries), so that tests sharing one Redis do not see each other's keys.
+    """
     schema = build_schema()
     graphql = FrontdeskGraphQL(
         schema,
@@ -32,8 +41,31 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
         Route("/readyz", readyz, methods=["GET"]),
     ]
     lifespan: Any = build_lifespan(settings, overrides or Overrides())
-    return Starlette(
-        routes=routes,
-        middleware=[Middleware(RequestIdMiddleware)],
-        lifespan=lifespan,
+    security = build_security(
+        settings, lambda: app.state.frontdesk.sessionmaker, key_namespace=key_namespace
     )
+    secured: Any = with_security(lifespan, security)
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_allow_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+                expose_headers=["X-Request-ID", "Retry-After"],
+                max_age=600,
+            ),
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                AuthenticationMiddleware,
+                security=security,
+                graphiql=settings.graphiql_enabled,
+                metrics_public=settings.metrics_public,
+            ),
+        ],
+        lifespan=secured,
+    )
+    app.state.security = security
+    return app

@@ -12,6 +12,8 @@ import typer
 import uvicorn
 
 from api import cli_leads
+from api.auth.demo_key import demo_banner, ensure_demo_key
+from api.cli_security import api_key_app
 from api.logs import configure_logging
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.migrate import current_revision, head_revision, upgrade
@@ -25,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(cli_leads.leads_app)
 app.command("seed-crm-demo")(cli_leads.seed_crm_demo_command)
+app.add_typer(api_key_app, name="api-key")
 
 
 def _settings(**overrides: object) -> Settings:
@@ -93,6 +96,7 @@ def serve(
     if settings.embedded:
         typer.echo(f"  embedded default: CRM store {settings.crm_database_url}", err=True)
         typer.echo(f"  GraphiQL: open {url} in a browser", err=True)
+        typer.echo(demo_banner(url, asyncio.run(ensure_demo_key(settings))), err=True)
     uvicorn.run(
         "api.asgi:app_from_environment",
         factory=True,

@@ -1,27 +1,60 @@
-"""The GraphQL endpoint: strawberry's ASGI view with Frontdesk's context and orjson."""
+"""The GraphQL endpoint: strawberry's ASGI view with Frontdesk's context and orjson.
+
+It also speaks the GraphQL-over-HTTP media type: a client that accepts
+``application/graphql-response+json`` gets it, with status 400 and no ``data`` entry when the
+request fails before execution (parse, validation, variable coercion, query limits);
+``application/json`` clients keep the older behaviour (200 with ``data: null``).
+Persisted queries are resolved here, before the schema sees the request.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from graphql import GraphQLError
+from starlette.responses import Response as StarletteResponse
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
+from api.persisted_queries import PersistedQueryError
 from crm_store.unit_of_work import UnitOfWork
 from resolvers.context import Context
+from resolvers.errors import ErrorCode
 from resolvers.loaders import Loaders
 from workflows.validation import ContactRules
 
 if TYPE_CHECKING:
+    from cross_web import AsyncHTTPRequestAdapter
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.websockets import WebSocket
+    from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 
     from api.lifespan import AppState
+    from api.security import Security
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
 def _orjson_default(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def wants_graphql_response(request: Request) -> bool:
+    """The client accepts the GraphQL-over-HTTP media type (and so its status codes)."""
+    return GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "")
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Failed before execution: no data, and no error at a field's path."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )
 
 
 class FrontdeskGraphQL(GraphQL[Context, None]):
@@ -35,12 +68,70 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         state: AppState = request.app.state.frontdesk
+        security: Security = request.app.state.security
         uow = UnitOfWork(state.sessionmaker)
+        scope_state = request.scope.get("state", {})
         return Context(
             request=request,
             response=response if not hasattr(response, "receive") else None,
-            request_id=request.scope.get("state", {}).get("request_id", ""),
+            request_id=scope_state.get("request_id", ""),
             uow=uow,
             loaders=Loaders.create(uow=uow),
             contact_rules=ContactRules(default_phone_region=state.settings.crm_phone_region),
+            principal=scope_state.get("principal"),
+            limits=security.limits,
         )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        if context.principal is None:
+            # The middleware lets only GraphiQL's page through without credentials; should
+            # anything else slip past it, nothing runs.
+            error = GraphQLError(
+                "Authentication required.", extensions={"code": ErrorCode.UNAUTHENTICATED.value}
+            )
+            return ExecutionResult(data=None, errors=[error])
+        security: Security = request.app.state.security
+        try:
+            document = await security.persisted_queries.document(
+                request_data.query, request_data.extensions, context.principal
+            )
+        except PersistedQueryError as exc:
+            error = GraphQLError(exc.message, extensions={"code": exc.code})
+            return ExecutionResult(data=None, errors=[error])
+        if document is not request_data.query:
+            request_data = dataclasses.replace(request_data, query=document)
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        processed = await super().process_result(request, result)
+        if wants_graphql_response(request):
+            request.state.graphql_response_json = True
+            if is_request_error(result):
+                request.state.graphql_request_error = True
+                processed.pop("data", None)
+        return processed
+
+    async def run(  # type: ignore[override]
+        self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
+    ) -> Response | WebSocket:
+        response = await super().run(request, context, root_value)
+        if not isinstance(response, StarletteResponse):
+            return response
+        state = request.state
+        if getattr(state, "graphql_response_json", False):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+            if getattr(state, "graphql_request_error", False):
+                response.status_code = 400
+        return response

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
     from starlette.applications import Starlette
 
+    from api.security import Security
     from api.settings import Settings
 
 
@@ -53,3 +54,17 @@ def build_lifespan(settings: Settings, overrides: Overrides) -> object:
                 await owned_engine.dispose()
 
     return lifespan
+
+
+def with_security(lifespan: object, security: Security) -> object:
+    """``lifespan``, then closes the security parts' connections (Redis) at shutdown."""
+
+    @asynccontextmanager
+    async def wrapped(app: Starlette) -> AsyncIterator[None]:
+        try:
+            async with lifespan(app):  # type: ignore[operator]
+                yield
+        finally:
+            await security.aclose()
+
+    return wrapped

@@ -91,6 +91,42 @@ class Settings(BaseSettings):
             raise ValueError("must be an ISO 3166-1 alpha-2 region code such as DE or US")
         return value.upper()
 
+    # --- security
+    jwt_jwks_url: str | None = None
+    """JWKS URL of the identity provider; JWTs are verified against its keys."""
+    jwt_public_key: str | None = None
+    """A PEM public key to verify JWTs with, instead of a JWKS URL."""
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_algorithms: list[Literal["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]] = [
+        "RS256",
+        "ES256",
+    ]
+    jwt_roles_claim: str = "roles"
+    jwt_partner_claim: str = "partner_id"
+    jwt_name_claim: str = "name"
+    jwt_leeway_seconds: int = Field(default=0, ge=0, le=300)
+    metrics_public: bool = False
+    """Serve /metrics without credentials (for a scraper on a private network)."""
+    cors_allow_origins: list[str] = []
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    """Requests per principal per minute (token bucket refill); 0 turns rate limiting off."""
+    rate_limit_burst: int = Field(default=60, ge=1)
+    security_redis_url: str | None = None
+    """Redis for rate-limit buckets and persisted queries; unset keeps both in memory."""
+    introspection: bool = True
+    query_max_tokens: int = Field(default=2000, ge=1)
+    query_max_depth: int = Field(default=10, ge=1)
+    query_max_aliases: int = Field(default=15, ge=0)
+    query_max_root_fields: int = Field(default=10, ge=1)
+    query_max_cost: int = Field(default=10_000, ge=1)
+    query_default_list_size: int = Field(default=50, ge=1)
+    persisted_queries_only: bool = False
+    """Accept only registered documents (the registry file, or stored by an admin's APQ)."""
+    persisted_queries_file: Path | None = None
+    """JSON file of documents accepted in persisted-only mode: a list of documents."""
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import strawberry
 
+from resolvers.limits import QueryLimits
 from workflows.validation import ContactRules
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
     from crm_store.unit_of_work import UnitOfWork
     from resolvers.loaders import Loaders
+    from resolvers.principal import Principal
 
 
 @dataclass(slots=True, kw_only=True)
@@ -31,6 +33,10 @@ class Context:
     """How contact data is checked (the default phone region)."""
     extensions: dict[str, object] = field(default_factory=dict)
     """Response extensions that resolvers contribute to (merged into the result)."""
+    principal: Principal | None = None
+    """Who is asking; always set on HTTP (unauthenticated requests never get here)."""
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    """The document limits checked before execution (``resolvers/limits.py``)."""
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -7,8 +7,11 @@ nothing leaks between requests.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from strawberry.dataloader import DataLoader
 
 from crm_store.repositories import (
     ContactRepository,
@@ -16,14 +19,22 @@ from crm_store.repositories import (
     InteractionRepository,
     LeadRepository,
 )
+from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
 from resolvers.crm import loaders as crm
 
 if TYPE_CHECKING:
-    from strawberry.dataloader import DataLoader
-
     from crm_store.models import ContactRow, InteractionRow, LeadRow, LeadTransitionRow
     from crm_store.repositories import InteractionPage, InteractionSlice
     from crm_store.unit_of_work import UnitOfWork
+
+
+def _partner_by_customer(uow: UnitOfWork) -> DataLoader[str, str | None]:
+    async def load(numbers: Sequence[str]) -> list[str | None]:
+        async with uow.session() as session:
+            found = await PartnerAssignmentRepository(session).partners_of(list(numbers))
+        return [found.get(number) for number in numbers]
+
+    return DataLoader(load_fn=load)
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -38,6 +49,10 @@ class Loaders:
     interactions_by_lead: DataLoader[tuple[int, InteractionPage], InteractionSlice]
     interactions_by_contact: DataLoader[tuple[int, InteractionPage], InteractionSlice]
 
+    # --- security
+    partner_by_customer: DataLoader[str, str | None]
+    """The partner a customer is assigned to (partner scoping), ``None`` when unassigned."""
+
     @classmethod
     def create(cls, *, uow: UnitOfWork) -> Loaders:
         return cls(
@@ -50,4 +65,6 @@ class Loaders:
             interactions_by_customer=crm.interactions_by(uow, InteractionOwner.CUSTOMER),
             interactions_by_lead=crm.interactions_by(uow, InteractionOwner.LEAD),
             interactions_by_contact=crm.interactions_by(uow, InteractionOwner.CONTACT),
+            # --- security
+            partner_by_customer=_partner_by_customer(uow),
         )

@@ -12,7 +12,9 @@ from strawberry.tools import merge_types
 from resolvers.context import Info
 from resolvers.crm.schema_parts import CRM_MUTATIONS, CRM_NODE_LOADERS, CRM_QUERIES
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
+from resolvers.limits import DocumentLimits
 from resolvers.node import Node, NodeLoader, NodeRegistry
+from resolvers.security.mutations import SecurityMutation
 from resolvers.system.queries import SystemQuery
 
 PARSER_CACHE_SIZE = 1024
@@ -39,11 +41,12 @@ def query_types() -> tuple[type, ...]:
 
 
 def mutation_types() -> tuple[type, ...]:
-    return (*CRM_MUTATIONS,)
+    return (*CRM_MUTATIONS, SecurityMutation)
 
 
 def extensions() -> Sequence[Callable[[], SchemaExtension]]:
     return [
+        DocumentLimits,
         OperationTransaction,
         MaskUnexpectedErrors,
         ResponseExtensions,

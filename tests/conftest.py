@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 BACKENDS = ["postgresql", "sqlite"]
 
-pytest_plugins = ["tests.support.crm"]
+pytest_plugins = ["tests.support.crm", "tests.support.security"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -110,7 +110,13 @@ async def app(settings: Settings, store: Store) -> AsyncIterator[Starlette]:
 
 
 @pytest.fixture
-async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: Starlette, store: Store) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin: sends an admin API key made in the test's store (see tests/support/security)."""
+    from tests.support.security import bearer, make_api_key
+
+    key = await make_api_key(store, "admin", name="test admin")
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://frontdesk.test") as http:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://frontdesk.test", headers=bearer(key)
+    ) as http:
         yield http

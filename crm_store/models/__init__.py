@@ -5,8 +5,10 @@ from crm_store.models.contacts import ContactRow
 from crm_store.models.enums import ComplaintStatus, Direction, InteractionKind, LeadStatus
 from crm_store.models.interactions import InteractionRow
 from crm_store.models.leads import LeadRow, LeadTransitionRow
+from crm_store.models.security import ApiKeyRow, PartnerAssignmentRow
 
 __all__ = [
+    "ApiKeyRow",
     "Base",
     "ComplaintStatus",
     "ContactRow",
@@ -16,4 +18,5 @@ __all__ = [
     "LeadRow",
     "LeadStatus",
     "LeadTransitionRow",
+    "PartnerAssignmentRow",
 ]

@@ -10,6 +10,7 @@ from crm_store.repositories.interactions import (
     InteractionSlice,
 )
 from crm_store.repositories.leads import LeadFilter, LeadRepository
+from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
 
 __all__ = [
     "ContactRepository",
@@ -20,5 +21,6 @@ __all__ = [
     "InteractionSlice",
     "LeadFilter",
     "LeadRepository",
+    "PartnerAssignmentRepository",
     "Repository",
 ]

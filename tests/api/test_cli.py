@@ -17,7 +17,18 @@ runner = CliRunner()
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["serve"], ["migrate"], ["export-schema"], ["leads", "import"], ["seed-crm-demo"]],
+    [
+        [],
+        ["serve"],
+        ["migrate"],
+        ["export-schema"],
+        ["api-key"],
+        ["api-key", "create"],
+        ["api-key", "list"],
+        ["api-key", "revoke"],
+        ["leads", "import"],
+        ["seed-crm-demo"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
@@ -72,6 +83,13 @@ def test_serve_on_the_embedded_default_creates_the_store_and_answers(tmp_path: P
                 assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
                 assert time.monotonic() < deadline, "frontdesk serve did not answer in 30 s"
                 time.sleep(0.2)
+        assert response.status_code == 401
+        key = (tmp_path / ".frontdesk" / "demo-admin-key").read_text().strip()
+        response = httpx.post(
+            f"{url}/graphql",
+            json={"query": "{ __typename }"},
+            headers={"Authorization": f"Bearer {key}"},
+        )
         assert response.json() == {"data": {"__typename": "Query"}}
         page = httpx.get(f"{url}/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 200
@@ -81,4 +99,9 @@ def test_serve_on_the_embedded_default_creates_the_store_and_answers(tmp_path: P
         process.terminate()
         process.wait(timeout=10)
         assert process.stderr is not None
+        banner = process.stderr.read().decode()
         process.stderr.close()
+    assert f"Authorization: Bearer {key}" in banner
+    assert "curl -s" in banner
+    # GraphiQL's page reads ?headers= into its headers editor.
+    assert "/graphql?headers=%7B%22Authorization%22%3A%20%22Bearer%20" + key in banner

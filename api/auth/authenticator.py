@@ -1,0 +1,69 @@
+"""Credentials -> ``Principal``: the one function HTTP and WebSocket authentication share."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from api.auth.api_keys import matches, prefix_of
+from api.auth.jwt import JwtVerifier, looks_like_jwt
+from crm_store.repositories.api_keys import ApiKeyRepository
+from resolvers.principal import Principal, PrincipalKind, Role, parse_roles
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from api.auth.jwt import JwtSettings
+
+
+class Authenticator:
+    """Shared by HTTP requests and (later) WebSocket ``connection_init`` payloads."""
+
+    def __init__(
+        self,
+        sessionmaker_of: Callable[[], async_sessionmaker[AsyncSession]],
+        jwt_settings: JwtSettings,
+    ) -> None:
+        self._sessionmaker_of = sessionmaker_of
+        self._jwt = JwtVerifier(jwt_settings) if jwt_settings.configured else None
+
+    async def authenticate(self, credentials: str) -> Principal | None:
+        """The principal for a JWT or an API key; ``None`` for anything not valid now."""
+        credentials = credentials.strip()
+        if not credentials:
+            return None
+        if looks_like_jwt(credentials):
+            return await self._jwt.principal(credentials) if self._jwt is not None else None
+        return await self._api_key(credentials)
+
+    async def _api_key(self, key: str) -> Principal | None:
+        prefix = prefix_of(key)
+        if prefix is None:
+            return None
+        async with self._sessionmaker_of()() as session:
+            repository = ApiKeyRepository(session)
+            row = await repository.by_prefix(prefix)
+            if row is None or row.revoked_at is not None or not matches(row, key):
+                return None
+            if await repository.note_use(row):
+                await session.commit()
+            roles = parse_roles([row.role])
+            partner_id = row.partner_id
+            return Principal(
+                kind=PrincipalKind.PARTNER if partner_id else PrincipalKind.SERVICE,
+                subject=f"api-key:{row.id}",
+                name=row.name,
+                roles=roles | {Role.PARTNER} if partner_id else roles,
+                partner_id=partner_id,
+            )
+
+
+def credentials_from_headers(headers: Mapping[str, str]) -> str | None:
+    """``Authorization: Bearer <token or key>`` or ``X-API-Key: <key>``."""
+    authorization = headers.get("authorization")
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    api_key = headers.get("x-api-key")
+    return api_key.strip() if api_key else None

@@ -1,0 +1,87 @@
+"""Per-principal rate limit: a token bucket, in Redis when configured, in memory otherwise.
+
+Each principal has a bucket of ``burst`` tokens refilled at ``per_minute / 60`` tokens a
+second; a request takes one token or is refused with the seconds until one is back. In Redis
+the read-refill-take happens in one Lua script (atomic across processes), on Redis's clock.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+
+class RateLimiter(Protocol):
+    async def take(self, key: str) -> float | None:
+        """``None`` when the request may go ahead, else seconds until it may."""
+
+    async def aclose(self) -> None: ...
+
+
+class MemoryTokenBucket:
+    def __init__(self, *, per_minute: int, burst: int) -> None:
+        self._rate = per_minute / 60.0
+        self._burst = float(burst)
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    async def take(self, key: str) -> float | None:
+        now = time.monotonic()
+        tokens, stamp = self._buckets.get(key, (self._burst, now))
+        tokens = min(self._burst, tokens + (now - stamp) * self._rate)
+        if tokens >= 1.0:
+            self._buckets[key] = (tokens - 1.0, now)
+            return None
+        self._buckets[key] = (tokens, now)
+        return (1.0 - tokens) / self._rate
+
+    async def aclose(self) -> None:
+        self._buckets.clear()
+
+
+_TAKE = """
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
+local tokens = tonumber(state[1]) or burst
+local stamp = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - stamp) * rate)
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+else
+  wait = (1 - tokens) / rate
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'stamp', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return tostring(wait)
+"""
+
+
+class RedisTokenBucket:
+    def __init__(
+        self,
+        redis: Redis[bytes],
+        *,
+        per_minute: int,
+        burst: int,
+        namespace: str = "frontdesk:rl:",
+    ) -> None:
+        self._redis = redis
+        self._rate = per_minute / 60.0
+        self._burst = burst
+        self._namespace = namespace
+        self._script = redis.register_script(_TAKE)
+
+    async def take(self, key: str) -> float | None:
+        wait = float(
+            await self._script(keys=[self._namespace + key], args=[self._rate, self._burst])
+        )
+        return wait if wait > 0 else None
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()  # type: ignore[attr-defined]

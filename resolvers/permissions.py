@@ -1,0 +1,164 @@
+"""Authorization: the permission table, declarative permission classes and partner scoping.
+
+``PERMISSIONS`` is the one place that says which role may do what; the README's permission
+table is a copy of it. Fields and mutations declare what they need with
+``permission_classes=[requires(Capability.X)]``; a denial is an error coded ``FORBIDDEN``
+naming the capability (``require(info, capability)`` does the same inside a resolver).
+
+Partner principals are scoped: ``partner_scope(info)`` is ``None`` for everyone else and the
+partner id for a partner, and ``customer_visible(info, number)`` says whether a customer is
+assigned to the asking partner (through the ``partner_by_customer`` loader).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from strawberry.permission import BasePermission
+
+from resolvers.context import Info
+from resolvers.errors import ErrorCode, FrontdeskError
+from resolvers.principal import Principal, Role
+
+
+class Capability(StrEnum):
+    READ_CUSTOMERS = "read:customers"
+    READ_CREDIT = "read:credit"
+    WRITE_CUSTOMERS = "write:customers"
+    WRITE_CONTACTS = "write:contacts"
+    WRITE_INTERACTIONS = "write:interactions"
+    READ_LEADS = "read:leads"
+    WRITE_LEADS = "write:leads"
+    WRITE_OPPORTUNITIES = "write:opportunities"
+    READ_CAMPAIGNS = "read:campaigns"
+    WRITE_CAMPAIGNS = "write:campaigns"
+    WRITE_CASES = "write:cases"
+    MANAGE_PARTNERS = "manage:partners"
+    MANAGE_API_KEYS = "manage:api-keys"
+    REGISTER_DOCUMENTS = "register:documents"
+
+
+C = Capability
+PERMISSIONS: dict[Role, frozenset[Capability]] = {
+    Role.SALES: frozenset(
+        {
+            C.READ_CUSTOMERS,
+            C.WRITE_CONTACTS,
+            C.WRITE_INTERACTIONS,
+            C.READ_LEADS,
+            C.WRITE_LEADS,
+            C.WRITE_OPPORTUNITIES,
+            C.READ_CAMPAIGNS,
+        }
+    ),
+    Role.SERVICE: frozenset(
+        {C.READ_CUSTOMERS, C.READ_CREDIT, C.WRITE_CONTACTS, C.WRITE_INTERACTIONS, C.WRITE_CASES}
+    ),
+    Role.MARKETING: frozenset(
+        {C.READ_CUSTOMERS, C.READ_LEADS, C.WRITE_LEADS, C.READ_CAMPAIGNS, C.WRITE_CAMPAIGNS}
+    ),
+    Role.MANAGER: frozenset(
+        {
+            C.READ_CUSTOMERS,
+            C.READ_CREDIT,
+            C.WRITE_CUSTOMERS,
+            C.WRITE_CONTACTS,
+            C.WRITE_INTERACTIONS,
+            C.READ_LEADS,
+            C.WRITE_LEADS,
+            C.WRITE_OPPORTUNITIES,
+            C.READ_CAMPAIGNS,
+            C.WRITE_CAMPAIGNS,
+            C.WRITE_CASES,
+            C.MANAGE_PARTNERS,
+        }
+    ),
+    Role.ADMIN: frozenset(Capability),
+    Role.PARTNER: frozenset(
+        {C.READ_CUSTOMERS, C.WRITE_CONTACTS, C.WRITE_INTERACTIONS, C.READ_LEADS, C.READ_CAMPAIGNS}
+    ),
+}
+"""Role -> what it may do. A principal may do what any of its roles may do."""
+
+
+def capabilities_of(principal: Principal | None) -> frozenset[Capability]:
+    if principal is None:
+        return frozenset()
+    granted: set[Capability] = set()
+    for role in principal.roles:
+        granted |= PERMISSIONS.get(role, frozenset())
+    if principal.is_partner:
+        # A partner never gets more than the partner role, whatever other roles it claims.
+        granted &= PERMISSIONS[Role.PARTNER]
+    return frozenset(granted)
+
+
+def can(principal: Principal | None, capability: Capability) -> bool:
+    return capability in capabilities_of(principal)
+
+
+class _Requires(BasePermission):
+    capability: Capability
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return can(info.context.principal, self.capability)
+
+
+_REQUIRES: dict[Capability, type[BasePermission]] = {}
+
+
+def requires(capability: Capability) -> type[BasePermission]:
+    """The permission class for ``capability``: ``permission_classes=[requires(C.X)]``.
+
+    A denial is an error coded ``FORBIDDEN`` that names the capability needed.
+    """
+    if capability not in _REQUIRES:
+        _REQUIRES[capability] = type(
+            f"Requires_{capability.name}",
+            (_Requires,),
+            {
+                "capability": capability,
+                "message": f"Not allowed: needs {capability.value}.",
+                "error_extensions": {
+                    "code": ErrorCode.FORBIDDEN.value,
+                    "needs": capability.value,
+                },
+            },
+        )
+    return _REQUIRES[capability]
+
+
+def require(info: Info, capability: Capability) -> Principal:
+    """Imperative check inside a resolver; raises ``FORBIDDEN`` (or ``UNAUTHENTICATED``)."""
+    principal = info.context.principal
+    if principal is None:
+        raise FrontdeskError("Authentication required.", code=ErrorCode.UNAUTHENTICATED)
+    if not can(principal, capability):
+        raise FrontdeskError(
+            f"Not allowed: needs {capability.value}.",
+            code=ErrorCode.FORBIDDEN,
+            needs=capability.value,
+        )
+    return principal
+
+
+def partner_scope(info: Info) -> str | None:
+    """The partner id whose customers alone the principal may see; ``None``: no restriction.
+
+    A partner principal without a partner id is scoped to the impossible partner ``""``
+    so that it sees nothing rather than everything.
+    """
+    principal = info.context.principal
+    if principal is None or not principal.is_partner:
+        return None
+    return principal.partner_id or ""
+
+
+async def customer_visible(info: Info, customer_number: str) -> bool:
+    """Whether the principal may see the customer ``customer_number`` at all."""
+    scope = partner_scope(info)
+    if scope is None:
+        return True
+    assigned = await info.context.loaders.partner_by_customer.load(customer_number)
+    return assigned == scope

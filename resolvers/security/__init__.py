@@ -1,0 +1,1 @@
+"""Security in the schema: partner assignments (and, later, anything else about access)."""
