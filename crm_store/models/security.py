@@ -17,7 +17,7 @@ class ApiKeyRow(Base):
     SHA-256 of the whole key (a high-entropy random key needs no slow hash).
     """
 
-    __tablename__ = "api_key"
+    __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -33,7 +33,7 @@ class ApiKeyRow(Base):
 class PartnerAssignmentRow(Base):
     """A customer (by ERP customer number) assigned to a partner: the partner may see it."""
 
-    __tablename__ = "partner_assignment"
+    __tablename__ = "partner_assignments"
 
     customer_number: Mapped[str] = mapped_column(String(64), primary_key=True)
     partner_id: Mapped[str] = mapped_column(String(64), index=True)

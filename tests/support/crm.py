@@ -10,8 +10,10 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import text
 
 from api.app import create_app
+from api.auth.api_keys import create_api_key
 from api.lifespan import Overrides
 from crm_store.session import create_engine, create_sessionmaker
+from resolvers.principal import Role
 from tests.support.graphql import gql
 
 if TYPE_CHECKING:
@@ -21,7 +23,14 @@ if TYPE_CHECKING:
 
     from api.settings import Settings
 
-CRM_TABLES = ("interactions", "lead_transitions", "leads", "contacts")
+CRM_TABLES = (
+    "interactions",
+    "lead_transitions",
+    "leads",
+    "contacts",
+    "api_keys",
+    "partner_assignments",
+)
 
 CREATE_LEAD = """
 mutation($input: CreateLeadInput!) {
@@ -105,12 +114,15 @@ async def committed_app(postgres_url: str, settings: Settings) -> AsyncIterator[
     The CRM tables are emptied afterwards.
     """
     engine = create_engine(postgres_url, pool_size=4)
-    application = create_app(
-        settings, overrides=Overrides(sessionmaker=create_sessionmaker(engine))
-    )
+    sessionmaker = create_sessionmaker(engine)
+    application = create_app(settings, overrides=Overrides(sessionmaker=sessionmaker))
+    async with sessionmaker() as session:
+        _, key = await create_api_key(session, role=Role.ADMIN, name="committed admin")
+        await session.commit()
+    application.state.test_admin_key = key
     try:
-        async with LifespanManager(application) as manager:
-            yield manager.app  # type: ignore[misc]
+        async with LifespanManager(application):
+            yield application
     finally:
         async with engine.begin() as connection:
             await connection.execute(
@@ -120,6 +132,9 @@ async def committed_app(postgres_url: str, settings: Settings) -> AsyncIterator[
 
 
 def http_client(app: Starlette) -> httpx.AsyncClient:
+    """A client of ``committed_app`` sending its admin key."""
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://frontdesk.test"
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://frontdesk.test",
+        headers={"Authorization": f"Bearer {app.state.test_admin_key}"},
     )

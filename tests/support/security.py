@@ -42,11 +42,14 @@ def bearer(key: str) -> dict[str, str]:
 
 @pytest.fixture
 async def client_for(app: Starlette, store: Store) -> AsyncIterator[ClientFor]:
-    """``await client_for("sales")`` or ``await client_for("partner", partner="P1")``."""
+    """``await client_for("sales")``, ``await client_for("partner", partner="P1")``, or
+    ``await client_for("sales", name="maria")`` (the name is the actor recorded as "by")."""
     opened: list[httpx.AsyncClient] = []
 
-    async def make(role: Role | str, partner: str | None = None) -> httpx.AsyncClient:
-        key = await make_api_key(store, role, partner=partner)
+    async def make(
+        role: Role | str, partner: str | None = None, *, name: str = "test key"
+    ) -> httpx.AsyncClient:
+        key = await make_api_key(store, role, partner=partner, name=name)
         http = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url=BASE_URL, headers=bearer(key)
         )

@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "api_key",
+        "api_keys",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("prefix", sa.String(32), nullable=False),
@@ -30,20 +30,22 @@ def upgrade() -> None:
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("revoked_at", UtcDateTime(), nullable=True),
         sa.Column("last_used_at", UtcDateTime(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_key")),
-        sa.UniqueConstraint("prefix", name=op.f("uq_api_key_prefix")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
+        sa.UniqueConstraint("prefix", name=op.f("uq_api_keys_prefix")),
     )
     op.create_table(
-        "partner_assignment",
+        "partner_assignments",
         sa.Column("customer_number", sa.String(64), nullable=False),
         sa.Column("partner_id", sa.String(64), nullable=False),
         sa.Column("assigned_at", UtcDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("customer_number", name=op.f("pk_partner_assignment")),
+        sa.PrimaryKeyConstraint("customer_number", name=op.f("pk_partner_assignments")),
     )
-    op.create_index(op.f("ix_partner_assignment_partner_id"), "partner_assignment", ["partner_id"])
+    op.create_index(
+        op.f("ix_partner_assignments_partner_id"), "partner_assignments", ["partner_id"]
+    )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_partner_assignment_partner_id"), table_name="partner_assignment")
-    op.drop_table("partner_assignment")
-    op.drop_table("api_key")
+    op.drop_index(op.f("ix_partner_assignments_partner_id"), table_name="partner_assignments")
+    op.drop_table("partner_assignments")
+    op.drop_table("api_keys")

@@ -52,8 +52,7 @@ async def test_two_simultaneous_transitions_have_one_winner(
                     client,
                     ADVANCE_LEAD,
                     "advanceLead",
-                    {"leadId": lead["id"], "to": to},
-                    headers={"X-Actor": actor},
+                    {"leadId": lead["id"], "to": to, "note": actor},
                 )
 
             racing = asyncio.gather(

@@ -10,6 +10,8 @@ from tests.support.graphql import gql
 if TYPE_CHECKING:
     import httpx
 
+    from tests.support.security import ClientFor
+
 HISTORY = """
 query($id: ID!, $first: Int, $after: String, $kind: InteractionKind,
       $since: DateTime, $until: DateTime) {
@@ -117,14 +119,14 @@ async def test_a_complaint_opens_a_case(client: httpx.AsyncClient) -> None:
     assert note["complaintStatus"] is None
 
 
-async def test_owner_defaults_to_the_actor(client: httpx.AsyncClient) -> None:
+async def test_owner_defaults_to_the_actor(client_for: ClientFor) -> None:
+    lena = await client_for("sales", name="lena")
     payload = await mutate(
-        client,
+        lena,
         "mutation($input: LogInteractionInput!) { logInteraction(input: $input) {"
         " interaction { owner } userErrors { code } } }",
         "logInteraction",
         {"customerNumber": "C1", "kind": "NOTE", "direction": "OUTBOUND", "subject": "s"},
-        headers={"X-Actor": "lena"},
     )
     assert payload == {"interaction": {"owner": "lena"}, "userErrors": []}
 

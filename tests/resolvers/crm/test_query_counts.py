@@ -42,12 +42,12 @@ query {
           lead { name }
           contact {
             name
-            interactions(first: 1) { totalCount edges { node { subject } } }
-            customer {
-              number
-              contacts { name }
-              interactions(first: 3, kind: CALL) { totalCount edges { node { subject } } }
-            }
+            interactions(first: 1) { totalCount }
+          }
+          customer {
+            number
+            contacts { name }
+            interactions(first: 3, kind: CALL) { totalCount edges { cursor } }
           }
         } }
       }
@@ -109,8 +109,8 @@ async def test_a_deep_lead_list_costs_the_same_statements_for_1_or_20_leads(
     interaction = first["interactions"]["edges"][0]["node"]
     assert interaction["subject"] == "Call 2"
     assert interaction["contact"]["interactions"]["totalCount"] == 3
-    assert interaction["contact"]["customer"]["contacts"] == [{"name": "Contact 0"}]
-    assert interaction["contact"]["customer"]["interactions"]["totalCount"] == 3
+    assert interaction["customer"]["contacts"] == [{"name": "Contact 0"}]
+    assert interaction["customer"]["interactions"]["totalCount"] == 3
     assert counter.count == STATEMENTS, "\n".join(counter.statements)
 
 
