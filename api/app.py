@@ -8,9 +8,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
+from api.erp import erp_events
 from api.graphql_view import FrontdeskGraphQL
 from api.health import healthz, readyz
 from api.lifespan import Overrides, build_lifespan
+from api.metrics import metrics_endpoint
 from api.middleware import RequestIdMiddleware
 from resolvers.schema import build_schema
 
@@ -30,6 +32,8 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/erp/events", erp_events, methods=["POST"]),
     ]
     lifespan: Any = build_lifespan(settings, overrides or Overrides())
     return Starlette(

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from api import cli_erp
 from api.logs import configure_logging
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.migrate import current_revision, head_revision, upgrade
@@ -57,6 +58,7 @@ async def _check_revision(settings: Settings) -> str | None:
 
 async def prepare(settings: Settings) -> None:
     """What a first start needs: on the embedded default, create and migrate the store."""
+    await cli_erp.ensure_demo_erp(settings)
     if settings.embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         await _migrate(settings)
@@ -127,6 +129,9 @@ def export_schema(
     else:
         output.write_text(sdl, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
+
+
+cli_erp.register(app)
 
 
 def main() -> None:

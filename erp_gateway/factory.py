@@ -11,7 +11,6 @@ Takes plain values, never ``api``'s settings object. ``ErpStack`` keeps each lay
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
@@ -22,6 +21,8 @@ from erp_gateway.resilience import CircuitBreaker, ResilientGateway
 from erp_gateway.serialization import CacheEntrySerializer
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from erp_gateway.observer import ErpObserver
     from erp_gateway.port import ErpGateway
 

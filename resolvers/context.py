@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from starlette.websockets import WebSocket
 
     from crm_store.unit_of_work import UnitOfWork
+    from resolvers.customers.erp_access import ErpAccess
     from resolvers.loaders import Loaders
 
 
@@ -27,6 +28,8 @@ class Context:
     loaders: Loaders
     extensions: dict[str, object] = field(default_factory=dict)
     """Response extensions that resolvers contribute to (merged into the result)."""
+    erp: ErpAccess | None = None
+    """The ERP gateway and this request's freshness policy."""
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -10,6 +10,7 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.tools import merge_types
 
 from resolvers.context import Info
+from resolvers.customers.queries import CustomerQueries, customer_node
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
 from resolvers.node import Node, NodeLoader, NodeRegistry
 from resolvers.system.queries import SystemQuery
@@ -20,7 +21,7 @@ VALIDATION_CACHE_SIZE = 1024
 
 def node_loaders() -> dict[str, NodeLoader]:
     """Every ``Node`` type's loader by type name."""
-    return {}
+    return {"Customer": customer_node}
 
 
 NODE_REGISTRY = NodeRegistry(node_loaders())
@@ -34,7 +35,7 @@ class NodeQuery:
 
 
 def query_types() -> tuple[type, ...]:
-    return (SystemQuery, NodeQuery)
+    return (SystemQuery, NodeQuery, CustomerQueries)
 
 
 def mutation_types() -> tuple[type, ...]:
