@@ -82,6 +82,14 @@ def build_adapter(config: ErpConfig) -> ErpGateway:
     raise UnknownAdapter(f"unknown ERP adapter {config.adapter!r}; known: {', '.join(ADAPTERS)}")
 
 
+class _RedisCache(RedisCache):  # type: ignore[misc]
+    """aiocache's RedisCache, closed with ``aclose()`` (its ``close()`` is deprecated in
+    redis-py 5+, and warnings are errors in the test suite)."""
+
+    async def _close(self, *args: Any, _conn: Any = None, **kwargs: Any) -> None:
+        await self.client.aclose()
+
+
 def build_cache(url: str | None, namespace: str) -> Any:
     """aiocache in memory (``url`` None) or on Redis (``redis://host:port/db``)."""
     if url is None:
@@ -90,7 +98,7 @@ def build_cache(url: str | None, namespace: str) -> Any:
     if parsed.scheme not in ("redis", "rediss"):
         raise ValueError(f"FRONTDESK_CACHE_URL must be redis://..., got {parsed.scheme}://")
     db = parsed.path.strip("/") or "0"
-    return RedisCache(
+    return _RedisCache(
         endpoint=parsed.hostname or "127.0.0.1",
         port=parsed.port or 6379,
         db=int(db),

@@ -299,10 +299,12 @@ class SqlGateway:
             raise ErpRejected("this ERP mapping has no idempotency table", operation="create")
         try:
             number = await self._create(draft, idempotency_key)
-        except IntegrityError:
+        except IntegrityError as exc:
             twin = await self._number_for_key(idempotency_key)  # a concurrent twin won
             if twin is None:
-                raise
+                raise ErpRejected(
+                    f"the ERP refused the customer: {exc.orig}", operation="create_customer"
+                ) from exc
             number = twin
         except DBAPIError as exc:
             raise ErpUnavailable(f"ERP database error: {exc}", operation="create_customer") from exc
@@ -351,7 +353,7 @@ class SqlGateway:
             optional = {
                 m.tax_id: draft.tax_id,
                 m.email: draft.email,
-                m.currency: draft.currency,
+                m.currency: (draft.currency or m.default_currency).upper(),
                 m.balance: "0.00",
             }
             values.update({col: v for col, v in optional.items() if col and v is not None})
