@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+import structlog
 
 from erp_gateway.errors import ErpUnavailable
 from erp_gateway.freshness import Fetched
@@ -19,9 +20,18 @@ from resolvers.context import Info
 from resolvers.customers.erp_types import Address, AddressRole, Money
 from resolvers.errors import ErrorCode, FrontdeskError
 
+log = structlog.get_logger("frontdesk.erp")
+
 
 class ErpUnavailableError(FrontdeskError):
+    """The ERP could not answer; the client sees why in general terms, the log in full."""
+
     code = ErrorCode.ERP_UNAVAILABLE
+
+    @classmethod
+    def because(cls, exc: ErpUnavailable) -> ErpUnavailableError:
+        log.warning("ERP unavailable", reason=exc.message, operation=exc.operation)
+        return cls("The ERP cannot be reached right now; try again later.")
 
 
 @strawberry.type
@@ -35,9 +45,7 @@ class CustomerErpFields:
         try:
             return await info.context.loaders.customer_by_number.load(self.number)
         except ErpUnavailable as exc:
-            raise ErpUnavailableError(
-                f"the ERP cannot be read: {exc.message}", code=ErrorCode.ERP_UNAVAILABLE
-            ) from exc
+            raise ErpUnavailableError.because(exc) from exc
 
     async def _record(self, info: Info) -> ErpCustomer | None:
         fetched = await self._fetched(info)

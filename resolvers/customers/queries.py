@@ -10,7 +10,7 @@ from erp_gateway.records import CustomerQuery as ErpCustomerQuery
 from resolvers.context import Info
 from resolvers.customers.erp_fields import ErpUnavailableError
 from resolvers.customers.types import Customer
-from resolvers.errors import BadUserInput, ErrorCode
+from resolvers.errors import BadUserInput
 from resolvers.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
 
 MAX_SEARCH_LENGTH = 100
@@ -57,7 +57,7 @@ class CustomerQueries:
             raise BadUserInput("`after` is not a cursor this list gave out")
         erp = info.context.erp
         if erp is None:
-            raise ErpUnavailableError("no ERP is configured", code=ErrorCode.ERP_UNAVAILABLE)
+            raise ErpUnavailableError("No ERP is configured.")
         query = ErpCustomerQuery(
             text=search or None,
             credit_hold=credit_hold,
@@ -67,9 +67,7 @@ class CustomerQueries:
         try:
             page = await erp.gateway.search_customers(query)
         except ErpUnavailable as exc:
-            raise ErpUnavailableError(
-                f"the ERP cannot be searched: {exc.message}", code=ErrorCode.ERP_UNAVAILABLE
-            ) from exc
+            raise ErpUnavailableError.because(exc) from exc
         erp.note(Fetched(record) for record in page.items)
         edges = [
             Edge(cursor=encode_cursor([record.number]), node=Customer.from_erp(record))

@@ -105,7 +105,7 @@ async def test_a_call_that_hangs_times_out(demo_erp: DemoErp) -> None:
     locker = sqlite3.connect(demo_erp.path, timeout=0)
     locker.execute("BEGIN EXCLUSIVE")  # the ERP's database is locked by a long batch job
     try:
-        with pytest.raises(ErpUnavailable, match="did not answer within 0.2 s"):
+        with pytest.raises(ErpUnavailable, match=r"did not answer within 0\.2 s"):
             await gateway.get_customers(["C10001"])
     finally:
         locker.rollback()

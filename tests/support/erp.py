@@ -12,13 +12,18 @@ import os
 import secrets
 import shutil
 from collections import Counter
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from api.app import create_app
+from api.lifespan import Overrides
 from erp_gateway.adapters.sql import SqlGateway
 from erp_gateway.demo import seed_demo
 
@@ -26,6 +31,9 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping, Sequence
     from pathlib import Path
 
+    from starlette.applications import Starlette
+
+    from api.settings import Settings
     from erp_gateway.port import ErpGateway
     from erp_gateway.records import (
         Address,
@@ -35,6 +43,7 @@ if TYPE_CHECKING:
         NewCustomer,
         Page,
     )
+    from tests.support.databases import Store
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -160,3 +169,20 @@ async def cache_namespace(redis_url: str) -> AsyncIterator[str]:
             await client.delete(*keys)
     finally:
         await client.aclose()  # type: ignore[attr-defined]
+
+
+@asynccontextmanager
+async def running_app(
+    settings: Settings, store: Store, adapter: ErpGateway | None = None
+) -> AsyncIterator[tuple[httpx.AsyncClient, Starlette]]:
+    """An app on ``settings`` (its ERP adapter optionally replaced), with an HTTP client."""
+    app = create_app(
+        settings, overrides=Overrides(sessionmaker=store.sessionmaker, erp_adapter=adapter)
+    )
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://frontdesk.test"
+        ) as client,
+    ):
+        yield client, manager.app  # type: ignore[misc]
