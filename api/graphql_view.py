@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +30,19 @@ def wants_live_erp(request: Request | WebSocket) -> bool:
     return any(d.strip() in ("no-cache", "no-store") for d in directives.split(","))
 
 
+_NAMED_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
+
+
 def _operation_name(request_data: object) -> str:
+    """``operationName``, else the document's first named operation, else "anonymous"."""
     if isinstance(request_data, list):
         return "batch"
     name = getattr(request_data, "operation_name", None)
-    return name if isinstance(name, str) and name else "anonymous"
+    if isinstance(name, str) and name:
+        return name
+    query = getattr(request_data, "query", None)
+    found = _NAMED_OPERATION.search(query) if isinstance(query, str) else None
+    return found.group(1) if found else "anonymous"
 
 
 def _orjson_default(value: Any) -> Any:

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
     from api.lifespan import AppState
     from erp_gateway.observer import CacheResult, CircuitState
 
+MAX_OPERATION_NAMES = 200
 CIRCUIT_VALUES: dict[str, float] = {"closed": 0, "half_open": 1, "open": 2}
 
 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self._operation_names: set[str] = set()
         self.erp_calls = Counter(
             "frontdesk_erp_calls",
             "Calls to the ERP by operation and outcome.",
@@ -82,6 +84,13 @@ class Metrics:
     # --- GraphQL
 
     def graphql_request(self, operation: str, *, ok: bool, seconds: float) -> None:
+        """Count one operation; names are client-chosen, so past ``MAX_OPERATION_NAMES``
+        distinct ones (or odd ones) count as "other" and the series stay bounded."""
+        if operation not in self._operation_names:
+            if len(self._operation_names) >= MAX_OPERATION_NAMES or len(operation) > 64:
+                operation = "other"
+            else:
+                self._operation_names.add(operation)
         self.requests.labels(operation=operation, outcome="ok" if ok else "error").inc()
         self.request_seconds.labels(operation=operation).observe(seconds)
 

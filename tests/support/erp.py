@@ -185,4 +185,4 @@ async def running_app(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://frontdesk.test"
         ) as client,
     ):
-        yield client, manager.app  # type: ignore[misc]
+        yield client, app
