@@ -245,3 +245,14 @@ async def test_the_circuit_opens_and_the_response_says_so(
     assert body["extensions"]["erp"]["circuit"] == "open"
     assert body["data"]["customer"]["number"] == "C10001"
     assert errors_by_path(body) == {("customer", "name"): "ERP_UNAVAILABLE"}
+
+
+async def test_listing_customers_with_the_erp_down_says_erp_unavailable(
+    tmp_path: Path, demo_erp: DemoErp, store: Store
+) -> None:
+    async with running_app(erp_settings(tmp_path, demo_erp), store) as (client, _):
+        demo_erp.take_down()
+        body = await gql(client, "{ customers(first: 5) { totalCount } }", expect_errors=True)
+    assert body["data"] is None
+    assert errors_by_path(body) == {("customers",): "ERP_UNAVAILABLE"}
+    assert "sqlite" not in body["errors"][0]["message"].lower()  # no driver details leak
