@@ -9,9 +9,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
 
+from api.erp import erp_events
 from api.graphql_view import FrontdeskGraphQL
 from api.health import healthz, readyz
 from api.lifespan import Overrides, build_lifespan, with_security
+from api.metrics import metrics_endpoint
 from api.middleware import RequestIdMiddleware
 from api.security import build_security
 from api.security_middleware import AuthenticationMiddleware, BodySizeLimitMiddleware
@@ -21,13 +23,12 @@ if TYPE_CHECKING:
     from api.settings import Settings
 
 
-def create_app(
-    settings: Settings, *, overrides: Overrides | None = None, key_namespace: str = "frontdesk:"
-) -> Starlette:
+def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Starlette:
     """Build the ASGI application for ``settings``.
 
-    ``key_namespace`` prefixes the keys the app keeps in Redis (rate limits, persisted
-    queries), so that tests sharing one Redis do not see each other's keys.
+    Keys the app keeps in Redis (ERP cache, rate limits, persisted queries) are prefixed with
+    ``FRONTDESK_CACHE_NAMESPACE``, so that deployments (and tests) sharing one Redis do not
+    see each other's keys.
     """
     schema = build_schema()
     graphql = FrontdeskGraphQL(
@@ -39,11 +40,11 @@ def create_app(
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/erp/events", erp_events, methods=["POST"]),
     ]
     lifespan: Any = build_lifespan(settings, overrides or Overrides())
-    security = build_security(
-        settings, lambda: app.state.frontdesk.sessionmaker, key_namespace=key_namespace
-    )
+    security = build_security(settings, lambda: app.state.frontdesk.sessionmaker)
     secured: Any = with_security(lifespan, security)
     app = Starlette(
         routes=routes,

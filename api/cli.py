@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from api import cli_leads
+from api import cli_erp, cli_leads
 from api.auth.demo_key import demo_banner, ensure_demo_key
 from api.cli_security import api_key_app
 from api.logs import configure_logging
@@ -63,6 +63,7 @@ async def _check_revision(settings: Settings) -> str | None:
 
 async def prepare(settings: Settings) -> None:
     """What a first start needs: on the embedded default, create and migrate the store."""
+    await cli_erp.ensure_demo_erp(settings)
     if settings.embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         await _migrate(settings)
@@ -134,6 +135,9 @@ def export_schema(
     else:
         output.write_text(sdl, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
+
+
+cli_erp.register(app)
 
 
 def main() -> None:

@@ -10,6 +10,8 @@ Persisted queries are resolved here, before the schema sees the request.
 from __future__ import annotations
 
 import dataclasses
+import re
+import time
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -22,6 +24,7 @@ from strawberry.types.unset import UNSET
 from api.persisted_queries import PersistedQueryError
 from crm_store.unit_of_work import UnitOfWork
 from resolvers.context import Context
+from resolvers.customers.erp_access import ErpAccess
 from resolvers.errors import ErrorCode
 from resolvers.loaders import Loaders
 from workflows.validation import ContactRules
@@ -37,6 +40,27 @@ if TYPE_CHECKING:
     from api.security import Security
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+def wants_live_erp(request: Request | WebSocket) -> bool:
+    """``Cache-Control: no-cache`` (or ``no-store``): read the ERP live for this request."""
+    directives = request.headers.get("cache-control", "").lower()
+    return any(d.strip() in ("no-cache", "no-store") for d in directives.split(","))
+
+
+_NAMED_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
+
+
+def _operation_name(request_data: object) -> str:
+    """``operationName``, else the document's first named operation, else "anonymous"."""
+    if isinstance(request_data, list):
+        return "batch"
+    name = getattr(request_data, "operation_name", None)
+    if isinstance(name, str) and name:
+        return name
+    query = getattr(request_data, "query", None)
+    found = _NAMED_OPERATION.search(query) if isinstance(query, str) else None
+    return found.group(1) if found else "anonymous"
 
 
 def _orjson_default(value: Any) -> Any:
@@ -71,12 +95,21 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
         security: Security = request.app.state.security
         uow = UnitOfWork(state.sessionmaker)
         scope_state = request.scope.get("state", {})
+        extensions: dict[str, object] = {}
+        erp = ErpAccess(
+            gateway=state.erp.gateway,
+            live=wants_live_erp(request),
+            circuit=lambda: state.erp.breaker.state,
+            extensions=extensions,
+        )
         return Context(
             request=request,
             response=response if not hasattr(response, "receive") else None,
             request_id=scope_state.get("request_id", ""),
             uow=uow,
-            loaders=Loaders.create(uow=uow),
+            loaders=Loaders.create(uow=uow, erp=erp),
+            extensions=extensions,
+            erp=erp,
             contact_rules=ContactRules(default_phone_region=state.settings.crm_phone_region),
             principal=scope_state.get("principal"),
             limits=security.limits,
@@ -135,3 +168,27 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             if getattr(state, "graphql_request_error", False):
                 response.status_code = 400
         return response
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: Any,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Any,
+    ) -> Any:
+        """Counts and times each operation by name for ``/metrics``."""
+        started = time.perf_counter()
+        ok = False
+        try:
+            result = await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+            ok = not (isinstance(result, ExecutionResult) and result.errors)
+            return result
+        finally:
+            state: AppState = request.app.state.frontdesk
+            state.metrics.graphql_request(
+                _operation_name(request_data), ok=ok, seconds=time.perf_counter() - started
+            )

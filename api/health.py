@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from starlette.responses import JSONResponse
 
+from erp_gateway.errors import ErpError
+
 if TYPE_CHECKING:
     from starlette.requests import Request
 
@@ -28,6 +30,11 @@ async def readyz(request: Request) -> JSONResponse:
         checks["database"] = "ok"
     except Exception as exc:  # any failure means "not ready"; the reason is reported
         checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        await state.erp.gateway.ping()
+        checks["erp"] = "ok"
+    except ErpError as exc:
+        checks["erp"] = f"error: {type(exc).__name__}"
     ready = all(value == "ok" for value in checks.values())
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},

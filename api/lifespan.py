@@ -6,7 +6,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from api.erp import erp_config
+from api.metrics import Metrics
 from crm_store.session import create_engine, create_sessionmaker
+from erp_gateway.factory import build_stack
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -16,6 +19,8 @@ if TYPE_CHECKING:
 
     from api.security import Security
     from api.settings import Settings
+    from erp_gateway.factory import ErpStack
+    from erp_gateway.port import ErpGateway
 
 
 @dataclass(slots=True)
@@ -24,6 +29,8 @@ class AppState:
 
     settings: Settings
     sessionmaker: async_sessionmaker[AsyncSession]
+    metrics: Metrics
+    erp: ErpStack
 
 
 @dataclass(slots=True, kw_only=True)
@@ -31,6 +38,8 @@ class Overrides:
     """Resources a test (or an embedding program) hands in instead of building them."""
 
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    erp_adapter: ErpGateway | None = None
+    """An ERP adapter to wrap (cache, resilience) instead of the one the settings name."""
 
 
 def build_lifespan(settings: Settings, overrides: Overrides) -> object:
@@ -46,12 +55,20 @@ def build_lifespan(settings: Settings, overrides: Overrides) -> object:
                 echo=settings.database_echo,
             )
             sessionmaker = create_sessionmaker(owned_engine)
-        app.state.frontdesk = AppState(settings=settings, sessionmaker=sessionmaker)
+        metrics = Metrics()
+        erp = build_stack(erp_config(settings), observer=metrics, adapter=overrides.erp_adapter)
+        await erp.gateway.start()
+        app.state.frontdesk = AppState(
+            settings=settings, sessionmaker=sessionmaker, metrics=metrics, erp=erp
+        )
         try:
             yield
         finally:
-            if owned_engine is not None:
-                await owned_engine.dispose()
+            try:
+                await erp.gateway.close()
+            finally:
+                if owned_engine is not None:
+                    await owned_engine.dispose()
 
     return lifespan
 

@@ -63,14 +63,13 @@ def query_limits(settings: Settings) -> QueryLimits:
 def build_security(
     settings: Settings,
     sessionmaker_of: Callable[[], async_sessionmaker[AsyncSession]],
-    *,
-    key_namespace: str = "frontdesk:",
 ) -> Security:
+    key_namespace = f"{settings.cache_namespace}:"
     limiter: RateLimiter | None = None
     if settings.rate_limit_per_minute > 0:
-        if settings.security_redis_url:
+        if settings.cache_url:
             limiter = RedisTokenBucket(
-                Redis.from_url(settings.security_redis_url),
+                Redis.from_url(settings.cache_url),
                 per_minute=settings.rate_limit_per_minute,
                 burst=settings.rate_limit_burst,
                 namespace=f"{key_namespace}rl:",
@@ -83,7 +82,7 @@ def build_security(
         authenticator=Authenticator(sessionmaker_of, jwt_settings(settings)),
         rate_limiter=limiter,
         persisted_queries=PersistedQueries(
-            cache_url=settings.security_redis_url,
+            cache_url=settings.cache_url,
             namespace=f"{key_namespace}apq:",
             only_registered=settings.persisted_queries_only,
             registry=load_registry(settings.persisted_queries_file),

@@ -113,8 +113,6 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=600, ge=0)
     """Requests per principal per minute (token bucket refill); 0 turns rate limiting off."""
     rate_limit_burst: int = Field(default=60, ge=1)
-    security_redis_url: str | None = None
-    """Redis for rate-limit buckets and persisted queries; unset keeps both in memory."""
     introspection: bool = True
     query_max_tokens: int = Field(default=2000, ge=1)
     query_max_depth: int = Field(default=10, ge=1)
@@ -126,6 +124,45 @@ class Settings(BaseSettings):
     """Accept only registered documents (the registry file, or stored by an admin's APQ)."""
     persisted_queries_file: Path | None = None
     """JSON file of documents accepted in persisted-only mode: a list of documents."""
+    # --- ERP
+    erp_adapter: str = "sql"
+    """Which ERP adapter: ``sql`` (the demo ERP by default); vendors add theirs."""
+    erp_sql_url: str | None = None
+    """SQLAlchemy async URL of the ERP's database; unset means the demo ERP in ``data_dir``."""
+    erp_sql_mapping: Path | None = None
+    """TOML mapping of the ERP's tables; unset means the demo ERP's shipped mapping."""
+    erp_timeout: float = Field(default=2.0, gt=0, le=120)
+    erp_retries: int = Field(default=2, ge=0, le=10)
+    erp_backoff: float = Field(default=0.05, ge=0, le=30)
+    erp_backoff_max: float = Field(default=1.0, ge=0, le=60)
+    erp_breaker_threshold: int = Field(default=5, ge=1, le=1000)
+    erp_breaker_cool_down: float = Field(default=30.0, gt=0, le=3600)
+    cache_url: str | None = None
+    """Redis URL (``redis://host:6379/0``) for the shared ERP cache; unset means in-process."""
+    cache_namespace: str = "frontdesk"
+    erp_cache_ttl: float = Field(default=30.0, ge=0, le=86400)
+    erp_stale_limit: float = Field(default=24 * 3600.0, ge=0, le=30 * 86400)
+    erp_webhook_secret: str | None = None
+    """Shared secret of ``POST /erp/events``; unset turns the webhook off (404)."""
+    erp_webhook_tolerance: int = Field(default=300, ge=1, le=3600)
+
+    @field_validator("cache_url")
+    @classmethod
+    def _check_cache_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("must start with redis:// or rediss://")
+        return value
+
+    @property
+    def erp_url(self) -> str:
+        if self.erp_sql_url is not None:
+            return self.erp_sql_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'demo-erp.sqlite3').as_posix()}"
+
+    @property
+    def erp_is_demo(self) -> bool:
+        """True when the ERP is the embedded demo (the sql adapter on its default file)."""
+        return self.erp_adapter == "sql" and self.erp_sql_url is None
 
     @field_validator("database_url")
     @classmethod

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from starlette.websockets import WebSocket
 
     from crm_store.unit_of_work import UnitOfWork
+    from resolvers.customers.erp_access import ErpAccess
     from resolvers.loaders import Loaders
     from resolvers.principal import Principal
 
@@ -37,6 +38,8 @@ class Context:
     """Who is asking; always set on HTTP (unauthenticated requests never get here)."""
     limits: QueryLimits = field(default_factory=QueryLimits)
     """The document limits checked before execution (``resolvers/limits.py``)."""
+    erp: ErpAccess | None = None
+    """The ERP gateway and this request's freshness policy."""
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -21,11 +21,14 @@ from crm_store.repositories import (
 )
 from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
 from resolvers.crm import loaders as crm
+from resolvers.customers.erp_access import customer_by_number
 
 if TYPE_CHECKING:
     from crm_store.models import ContactRow, InteractionRow, LeadRow, LeadTransitionRow
     from crm_store.repositories import InteractionPage, InteractionSlice
     from crm_store.unit_of_work import UnitOfWork
+    from erp_gateway.freshness import Fetched
+    from resolvers.customers.erp_access import ErpAccess
 
 
 def _partner_by_customer(uow: UnitOfWork) -> DataLoader[str, str | None]:
@@ -39,6 +42,9 @@ def _partner_by_customer(uow: UnitOfWork) -> DataLoader[str, str | None]:
 
 @dataclass(slots=True, frozen=True, kw_only=True)
 class Loaders:
+    # --- ERP
+    customer_by_number: DataLoader[str, Fetched | None]
+
     # --- CRM
     contact_by_id: DataLoader[int, ContactRow | None]
     lead_by_id: DataLoader[int, LeadRow | None]
@@ -54,8 +60,10 @@ class Loaders:
     """The partner a customer is assigned to (partner scoping), ``None`` when unassigned."""
 
     @classmethod
-    def create(cls, *, uow: UnitOfWork) -> Loaders:
+    def create(cls, *, uow: UnitOfWork, erp: ErpAccess | None = None) -> Loaders:
         return cls(
+            # --- ERP
+            customer_by_number=customer_by_number(erp),
             # --- CRM
             contact_by_id=crm.by_id_loader(uow, ContactRepository),
             lead_by_id=crm.by_id_loader(uow, LeadRepository),

@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 
 from resolvers.context import Info
 from resolvers.crm.schema_parts import CRM_MUTATIONS, CRM_NODE_LOADERS, CRM_QUERIES
+from resolvers.customers.queries import CustomerQueries, customer_node
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
 from resolvers.limits import DocumentLimits
 from resolvers.node import Node, NodeLoader, NodeRegistry
@@ -23,7 +24,7 @@ VALIDATION_CACHE_SIZE = 1024
 
 def node_loaders() -> dict[str, NodeLoader]:
     """Every ``Node`` type's loader by type name."""
-    return {**CRM_NODE_LOADERS}
+    return {"Customer": customer_node, **CRM_NODE_LOADERS}
 
 
 NODE_REGISTRY = NodeRegistry(node_loaders())
@@ -37,7 +38,7 @@ class NodeQuery:
 
 
 def query_types() -> tuple[type, ...]:
-    return (SystemQuery, NodeQuery, *CRM_QUERIES)
+    return (SystemQuery, NodeQuery, CustomerQueries, *CRM_QUERIES)
 
 
 def mutation_types() -> tuple[type, ...]:

@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 
     from starlette.applications import Starlette
 
+    from tests.support.erp import DemoErp
+
 BACKENDS = ["postgresql", "sqlite"]
 
-pytest_plugins = ["tests.support.crm", "tests.support.security"]
+pytest_plugins = ["tests.support.crm", "tests.support.erp", "tests.support.security"]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -98,8 +100,8 @@ async def store(
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=None)
+def settings(tmp_path: Path, demo_erp: DemoErp) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=None, erp_sql_url=demo_erp.url)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from erp_gateway.freshness import Fetched
+from erp_gateway.records import ErpCustomer
 from resolvers.crm.customer_fields import CustomerCrmFields
 from resolvers.customers.erp_fields import CustomerErpFields
 from resolvers.node import Node, to_global_id
@@ -13,4 +15,14 @@ from resolvers.node import Node, to_global_id
 class Customer(CustomerCrmFields, CustomerErpFields, Node):
     @classmethod
     def from_number(cls, number: str) -> Customer:
+        """A customer known by number only: ERP fields load through ``customer_by_number``."""
         return cls(id=to_global_id("Customer", number), number=number)
+
+    @classmethod
+    def from_erp(cls, record: ErpCustomer, *, stale: bool = False) -> Customer:
+        """A customer whose ERP record is already at hand (no further ERP call)."""
+        return cls(
+            id=to_global_id("Customer", record.number),
+            number=record.number,
+            prefetched=Fetched(record, stale=stale),
+        )

@@ -83,7 +83,7 @@ async def test_the_rate_limit_answers_429_with_retry_after(
     app_with: Callable[..., Awaitable[Starlette]], store: Store, backend: str
 ) -> None:
     redis_url = REDIS_URL if backend == "redis" else None
-    app = await app_with(rate_limit_per_minute=6, rate_limit_burst=3, security_redis_url=redis_url)
+    app = await app_with(rate_limit_per_minute=6, rate_limit_burst=3, cache_url=redis_url)
     first, second = await make_api_key(store, "sales"), await make_api_key(store, "sales")
     async with http_client(app, first) as http, http_client(app, second) as other:
         statuses = [(await http.post("/graphql", json=QUERY)).status_code for _ in range(3)]

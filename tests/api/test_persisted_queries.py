@@ -38,7 +38,7 @@ def code_of(response: httpx.Response) -> str | None:
 async def test_hash_then_document_then_hash(
     app_with: Callable[..., Awaitable[Starlette]], store: Store, backend: str
 ) -> None:
-    app = await app_with(security_redis_url=REDIS_URL if backend == "redis" else None)
+    app = await app_with(cache_url=REDIS_URL if backend == "redis" else None)
     async with http_client(app, await make_api_key(store, "sales")) as http:
         unknown = await http.post("/graphql", json={"extensions": persisted()})
         registered = await http.post(

@@ -89,13 +89,9 @@ async def app_with(
         async def make(**overrides: object) -> Starlette:
             settings = Settings(
                 data_dir=tmp_path_factory.mktemp("data"),
-                **overrides,  # type: ignore[arg-type]
+                **{"cache_namespace": f"frontdesk-test-{secrets.token_hex(6)}", **overrides},  # type: ignore[arg-type]
             )
-            application = create_app(
-                settings,
-                overrides=Overrides(sessionmaker=store.sessionmaker),
-                key_namespace=f"frontdesk-test:{secrets.token_hex(6)}:",
-            )
+            application = create_app(settings, overrides=Overrides(sessionmaker=store.sessionmaker))
             manager = await stack.enter_async_context(LifespanManager(application))
             return manager.app  # type: ignore[no-any-return]
 

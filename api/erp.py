@@ -1,0 +1,96 @@
+"""The ERP's wiring: settings -> ``ErpConfig``, and the webhook by which the ERP says
+"these customers changed".
+
+``POST /erp/events`` (see README, "ERP gateway"):
+
+    X-Frontdesk-Timestamp: <unix seconds>
+    X-Frontdesk-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
+    {"customers": ["C10001", ...]}
+
+A timestamp further than the tolerance from now is refused (replay protection). The numbers
+are dropped from the cache of every instance (Redis pub/sub when Redis is configured).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from typing import TYPE_CHECKING
+
+import orjson
+from starlette.responses import JSONResponse
+
+from erp_gateway.adapters.sql_mapping import DEMO_MAPPING
+from erp_gateway.factory import ErpConfig
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from api.lifespan import AppState
+    from api.settings import Settings
+
+TIMESTAMP_HEADER = "X-Frontdesk-Timestamp"
+SIGNATURE_HEADER = "X-Frontdesk-Signature"
+MAX_NUMBERS = 1000
+
+
+def erp_config(settings: Settings) -> ErpConfig:
+    return ErpConfig(
+        adapter=settings.erp_adapter,
+        sql_url=settings.erp_url,
+        sql_mapping=settings.erp_sql_mapping or DEMO_MAPPING,
+        timeout=settings.erp_timeout,
+        retries=settings.erp_retries,
+        backoff=settings.erp_backoff,
+        backoff_max=settings.erp_backoff_max,
+        breaker_threshold=settings.erp_breaker_threshold,
+        breaker_cool_down=settings.erp_breaker_cool_down,
+        cache_url=settings.cache_url,
+        cache_namespace=settings.cache_namespace,
+        cache_ttl=settings.erp_cache_ttl,
+        stale_limit=settings.erp_stale_limit,
+    )
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """The signature header's value for ``body`` sent at ``timestamp``."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def erp_events(request: Request) -> JSONResponse:
+    """Verify the signature, then invalidate the customers the event names."""
+    state: AppState = request.app.state.frontdesk
+    secret = state.settings.erp_webhook_secret
+    if not secret:
+        return _error(404, "the ERP webhook is not configured")
+    body = await request.body()
+    timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    if not hmac.compare_digest(sign(secret, timestamp, body), signature):
+        return _error(401, "bad signature")
+    try:
+        sent = int(timestamp)
+    except ValueError:
+        return _error(401, "bad timestamp")
+    if abs(time.time() - sent) > state.settings.erp_webhook_tolerance:
+        return _error(401, "timestamp outside the tolerance (replayed or clock skew)")
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _error(400, "the body is not JSON")
+    numbers = payload.get("customers") if isinstance(payload, dict) else None
+    if (
+        not isinstance(numbers, list)
+        or not numbers
+        or len(numbers) > MAX_NUMBERS
+        or not all(isinstance(n, str) and 0 < len(n) <= 64 for n in numbers)
+    ):
+        return _error(400, f'expected {{"customers": [1 to {MAX_NUMBERS} customer numbers]}}')
+    await state.erp.gateway.invalidate(numbers)
+    return JSONResponse({"invalidated": numbers}, status_code=202)

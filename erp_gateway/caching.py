@@ -1,0 +1,273 @@
+"""The read-through cache: an ``ErpGateway`` wrapper over aiocache (memory or Redis).
+
+- A record is fresh for ``ttl`` seconds after it was cached; then the next read goes to the
+  ERP. Entries are kept up to ``stale_limit`` so that a failed re-read can fall back on them.
+- Single flight: concurrent misses for one number share one ERP call, and all misses of a
+  batch go to the ERP in one ``get_customers`` call.
+- Stale-if-error: when the ERP is unavailable, the last known record (no older than
+  ``stale_limit``) is served as ``Fetched(record, stale=True)``.
+- ``read_customers(..., live=True)`` (``Cache-Control: no-cache``) reads the ERP, never
+  serves stale copies, and refreshes the cache with what it read.
+- ``invalidate(numbers)`` drops keys here and, through ``Invalidations`` (Redis pub/sub),
+  on every instance. Writes pass through and invalidate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from typing import TYPE_CHECKING, Any, Protocol
+
+import structlog
+
+from erp_gateway.errors import ErpUnavailable
+from erp_gateway.freshness import Fetched, Reads
+from erp_gateway.observer import ErpObserver, NullObserver
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+    from erp_gateway.port import ErpGateway
+    from erp_gateway.records import (
+        Address,
+        AddressRole,
+        CustomerQuery,
+        ErpCustomer,
+        NewCustomer,
+        Page,
+    )
+
+log = structlog.get_logger("frontdesk.erp.cache")
+
+Entry = tuple["ErpCustomer", float]
+"""What the cache holds per number: the record and when it was cached (the clock's time)."""
+
+
+class Invalidations(Protocol):
+    """Carries "drop these numbers" to every instance (see ``erp_gateway.invalidation``)."""
+
+    async def publish(self, numbers: Sequence[str]) -> None: ...
+
+    async def start(self, on_numbers: Callable[[list[str]], Awaitable[None]]) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def _key(number: str) -> str:
+    return f"customer:{number}"
+
+
+class CachingGateway:
+    """Implements ``ErpGateway`` (and ``FreshnessAware``) over ``inner`` with a cache."""
+
+    def __init__(
+        self,
+        inner: ErpGateway,
+        cache: Any,
+        *,
+        ttl: float = 30.0,
+        stale_limit: float = 24 * 3600.0,
+        clock: Callable[[], float] = time.time,
+        observer: ErpObserver | None = None,
+        invalidations: Invalidations | None = None,
+    ) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.ttl = ttl
+        self.stale_limit = stale_limit
+        self.clock = clock
+        self.observer = observer or NullObserver()
+        self.invalidations = invalidations
+        self.dropped_by_others: list[str] = []
+        """Numbers other instances told this one to drop (observable for tests and logs)."""
+        self._inflight: dict[str, asyncio.Future[ErpCustomer | None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Listen for other instances' invalidations (when there is a channel)."""
+        if self.invalidations is not None:
+            await self.invalidations.start(self._on_remote_invalidation)
+
+    # --- reads
+
+    async def read_customers(self, numbers: Sequence[str], *, live: bool = False) -> Reads:
+        wanted = list(dict.fromkeys(numbers))
+        if not wanted:
+            return Reads()
+        if live:
+            return await self._read_live(wanted)
+        reads = Reads()
+        joined = {n: self._inflight[n] for n in wanted if n in self._inflight}
+        lookup = [n for n in wanted if n not in joined]
+        entries = await self._get_entries(lookup)
+        now = self.clock()
+        old: dict[str, Entry] = {}
+        misses: list[str] = []
+        for number in lookup:
+            entry = entries.get(number)
+            if entry is not None and now - entry[1] < self.ttl:
+                reads.found[number] = Fetched(entry[0])
+                continue
+            if entry is not None and now - entry[1] <= self.stale_limit:
+                old[number] = entry
+            if number in self._inflight:  # another caller started it while we looked
+                joined[number] = self._inflight[number]
+            else:
+                misses.append(number)
+        self.observer.cache("hit", len(reads.found))
+        self.observer.cache("miss", len(misses) + len(joined))
+        futures = dict(joined)
+        if misses:
+            futures.update(self._start_fetch(misses))
+        for number, future in futures.items():
+            try:
+                record = await asyncio.shield(future)
+            except ErpUnavailable as exc:
+                entry = old.get(number) or await self._stale_entry(number)
+                if entry is None:
+                    reads.unavailable[number] = exc
+                else:
+                    self.observer.cache("stale")
+                    reads.found[number] = Fetched(entry[0], stale=True)
+                continue
+            if record is not None:
+                reads.found[number] = Fetched(record)
+        return reads
+
+    def _start_fetch(self, numbers: list[str]) -> dict[str, asyncio.Future[ErpCustomer | None]]:
+        loop = asyncio.get_running_loop()
+        futures: dict[str, asyncio.Future[ErpCustomer | None]] = {
+            n: loop.create_future() for n in numbers
+        }
+        self._inflight.update(futures)
+        task = loop.create_task(self._fetch(numbers, futures))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return futures
+
+    async def _fetch(
+        self, numbers: list[str], futures: dict[str, asyncio.Future[ErpCustomer | None]]
+    ) -> None:
+        """One ERP call for ``numbers``; every waiter gets its record, None or the error."""
+        try:
+            found = await self.inner.get_customers(numbers)
+            await self._put(found.values())
+            for number, future in futures.items():
+                if not future.done():
+                    future.set_result(found.get(number))
+        except BaseException as exc:
+            error = exc if isinstance(exc, ErpUnavailable) else ErpUnavailable(str(exc))
+            for future in futures.values():
+                if not future.done():
+                    future.set_exception(error)
+                    future.exception()  # retrieved: waiters re-raise it themselves
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for number, future in futures.items():
+                if self._inflight.get(number) is future:
+                    del self._inflight[number]
+
+    async def _read_live(self, numbers: list[str]) -> Reads:
+        try:
+            found = await self.inner.get_customers(numbers)
+        except ErpUnavailable as exc:
+            return Reads(unavailable=dict.fromkeys(numbers, exc))
+        await self._put(found.values())
+        gone = [n for n in numbers if n not in found]
+        if gone:
+            await self._drop(gone)
+        return Reads(found={n: Fetched(r) for n, r in found.items()})
+
+    async def get_customers(self, numbers: Sequence[str]) -> Mapping[str, ErpCustomer]:
+        reads = await self.read_customers(numbers)
+        if reads.unavailable:
+            raise next(iter(reads.unavailable.values()))
+        return {n: f.record for n, f in reads.found.items()}
+
+    async def search_customers(self, query: CustomerQuery) -> Page[ErpCustomer]:
+        """Searches always ask the ERP; the records found refresh the cache."""
+        page = await self.inner.search_customers(query)
+        await self._put(page.items)
+        return page
+
+    async def ping(self) -> None:
+        await self.inner.ping()
+
+    # --- writes
+
+    async def update_address(
+        self,
+        number: str,
+        role: AddressRole,
+        address: Address,
+        *,
+        expected_version: str | None = None,
+    ) -> ErpCustomer:
+        try:
+            return await self.inner.update_address(
+                number, role, address, expected_version=expected_version
+            )
+        finally:
+            await self.invalidate([number])
+
+    async def create_customer(self, draft: NewCustomer, *, idempotency_key: str) -> ErpCustomer:
+        record = await self.inner.create_customer(draft, idempotency_key=idempotency_key)
+        await self.invalidate([record.number])
+        return record
+
+    # --- invalidation
+
+    async def invalidate(self, numbers: Sequence[str]) -> None:
+        """Drop ``numbers`` here and on every instance sharing the invalidation channel."""
+        await self._drop(numbers)
+        if self.invalidations is not None:
+            await self.invalidations.publish(list(numbers))
+
+    async def _on_remote_invalidation(self, numbers: list[str]) -> None:
+        self.dropped_by_others.extend(numbers)
+        await self._drop(numbers)
+
+    async def close(self) -> None:
+        try:
+            if self.invalidations is not None:
+                await self.invalidations.close()
+            await self.cache.close()
+        finally:
+            await self.inner.close()
+
+    # --- the cache itself (a cache failure is a miss, never an error)
+
+    async def _get_entries(self, numbers: list[str]) -> dict[str, Entry]:
+        if not numbers:
+            return {}
+        try:
+            values = await self.cache.multi_get([_key(n) for n in numbers])
+        except Exception:
+            log.warning("cache read failed", exc_info=True)
+            return {}
+        return {n: v for n, v in zip(numbers, values, strict=True) if v is not None}
+
+    async def _stale_entry(self, number: str) -> Entry | None:
+        entry = (await self._get_entries([number])).get(number)
+        if entry is not None and self.clock() - entry[1] <= self.stale_limit:
+            return entry
+        return None
+
+    async def _put(self, records: Any) -> None:
+        now = self.clock()
+        pairs = [(_key(r.number), (r, now)) for r in records]
+        if not pairs:
+            return
+        try:
+            await self.cache.multi_set(pairs, ttl=math.ceil(self.stale_limit))
+        except Exception:
+            log.warning("cache write failed", exc_info=True)
+
+    async def _drop(self, numbers: Sequence[str]) -> None:
+        for number in numbers:
+            try:
+                await self.cache.delete(_key(number))
+            except Exception:
+                log.warning("cache delete failed", exc_info=True)

@@ -1,0 +1,147 @@
+"""Plain settings values -> the wrapped gateway: adapter, resilience, cache, invalidation.
+
+    CachingGateway (fresh / single flight / stale-if-error / invalidation)
+      -> ResilientGateway (timeout, circuit breaker, retried reads)
+        -> adapter (sql, or a vendor's)
+
+Takes plain values, never ``api``'s settings object. ``ErpStack`` keeps each layer reachable
+(the breaker's state for ``extensions.erp`` and metrics, the cache for invalidation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+from aiocache import RedisCache, SimpleMemoryCache
+
+from erp_gateway.caching import CachingGateway
+from erp_gateway.resilience import CircuitBreaker, ResilientGateway
+from erp_gateway.serialization import CacheEntrySerializer
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from erp_gateway.observer import ErpObserver
+    from erp_gateway.port import ErpGateway
+
+
+class UnknownAdapter(ValueError):
+    """No adapter of that name."""
+
+
+ADAPTERS = ("sql",)
+"""Adapters this factory can build; vendors add theirs in ``build_adapter``."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ErpConfig:
+    adapter: str = "sql"
+    sql_url: str | None = None
+    sql_mapping: Path | None = None
+    timeout: float = 2.0
+    retries: int = 2
+    backoff: float = 0.05
+    backoff_max: float = 1.0
+    breaker_threshold: int = 5
+    breaker_cool_down: float = 30.0
+    cache_url: str | None = None
+    cache_namespace: str = "frontdesk"
+    cache_ttl: float = 30.0
+    stale_limit: float = 24 * 3600.0
+    options: dict[str, Any] | None = None
+    """Vendor adapters' own values (base URL, database, credentials ...)."""
+
+
+@dataclass(slots=True)
+class ErpStack:
+    gateway: CachingGateway
+    """The outermost layer: what the application talks to."""
+    resilient: ResilientGateway
+    adapter: ErpGateway
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self.resilient.breaker
+
+
+def build_adapter(config: ErpConfig) -> ErpGateway:
+    """The adapter named by ``config.adapter``.
+
+    Vendor adapters (``tryton``, ``odoo``, ``erpnext`` in ``erp_gateway/adapters/<vendor>.py``)
+    plug in here: a branch that imports the module lazily and builds it from
+    ``config.options`` (and an ``httpx.AsyncClient`` it owns).
+    """
+    if config.adapter == "sql":
+        from erp_gateway.adapters.sql import SqlGateway
+
+        if config.sql_url is None:
+            raise UnknownAdapter("the sql adapter needs FRONTDESK_ERP_SQL_URL")
+        return SqlGateway.from_config(url=config.sql_url, mapping_path=config.sql_mapping)
+    raise UnknownAdapter(f"unknown ERP adapter {config.adapter!r}; known: {', '.join(ADAPTERS)}")
+
+
+class _RedisCache(RedisCache):  # type: ignore[misc]
+    """aiocache's RedisCache, closed with ``aclose()`` (its ``close()`` is deprecated in
+    redis-py 5+, and warnings are errors in the test suite)."""
+
+    async def _close(self, *args: Any, _conn: Any = None, **kwargs: Any) -> None:
+        await self.client.aclose()
+
+
+def build_cache(url: str | None, namespace: str) -> Any:
+    """aiocache in memory (``url`` None) or on Redis (``redis://host:port/db``)."""
+    if url is None:
+        return SimpleMemoryCache(namespace=namespace)
+    parsed = urlparse(url)
+    if parsed.scheme not in ("redis", "rediss"):
+        raise ValueError(f"FRONTDESK_CACHE_URL must be redis://..., got {parsed.scheme}://")
+    db = parsed.path.strip("/") or "0"
+    return _RedisCache(
+        endpoint=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 6379,
+        db=int(db),
+        password=unquote(parsed.password) if parsed.password else None,
+        ssl=parsed.scheme == "rediss",
+        namespace=namespace,
+        serializer=CacheEntrySerializer(),
+    )
+
+
+def build_stack(
+    config: ErpConfig,
+    *,
+    observer: ErpObserver | None = None,
+    adapter: ErpGateway | None = None,
+) -> ErpStack:
+    """Wrap ``adapter`` (or the one ``config`` names) in resilience and the cache."""
+    inner = adapter if adapter is not None else build_adapter(config)
+    breaker = CircuitBreaker(
+        threshold=config.breaker_threshold, cool_down=config.breaker_cool_down, observer=observer
+    )
+    resilient = ResilientGateway(
+        inner,
+        timeout=config.timeout,
+        retries=config.retries,
+        backoff=config.backoff,
+        backoff_max=config.backoff_max,
+        breaker=breaker,
+        observer=observer,
+    )
+    invalidations = None
+    if config.cache_url is not None:
+        from erp_gateway.invalidation import RedisInvalidations
+
+        invalidations = RedisInvalidations(
+            config.cache_url, channel=f"{config.cache_namespace}:erp-invalidate"
+        )
+    gateway = CachingGateway(
+        resilient,
+        build_cache(config.cache_url, config.cache_namespace),
+        ttl=config.cache_ttl,
+        stale_limit=config.stale_limit,
+        observer=observer,
+        invalidations=invalidations,
+    )
+    return ErpStack(gateway=gateway, resilient=resilient, adapter=inner)

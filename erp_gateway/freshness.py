@@ -1,0 +1,52 @@
+"""How fresh a customer is: the record plus whether it came from the cache after a failure.
+
+``ErpCustomer`` stays a frozen record of what the ERP said; staleness is a fact about how
+Frontdesk got it, so it travels alongside in ``Fetched``. ``read_customers`` works on any
+gateway: the caching wrapper reports staleness, a bare adapter is always live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from erp_gateway.errors import ErpUnavailable
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from erp_gateway.port import ErpGateway
+    from erp_gateway.records import ErpCustomer
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    record: ErpCustomer
+    stale: bool = False
+    """True when served from the cache because the ERP could not answer."""
+
+
+@dataclass(slots=True)
+class Reads:
+    """The outcome of reading a batch: found, unavailable, and (implicitly) absent numbers."""
+
+    found: dict[str, Fetched] = field(default_factory=dict)
+    unavailable: dict[str, ErpUnavailable] = field(default_factory=dict)
+
+
+@runtime_checkable
+class FreshnessAware(Protocol):
+    async def read_customers(self, numbers: Sequence[str], *, live: bool = False) -> Reads:
+        """Read a batch; ``live`` bypasses the cache and never serves stale copies."""
+        ...
+
+
+async def read_customers(gateway: ErpGateway, numbers: Sequence[str], *, live: bool) -> Reads:
+    """Read through ``gateway``, with staleness when it can tell."""
+    if isinstance(gateway, FreshnessAware):
+        return await gateway.read_customers(numbers, live=live)
+    try:
+        found = await gateway.get_customers(numbers)
+    except ErpUnavailable as exc:
+        return Reads(unavailable=dict.fromkeys(numbers, exc))
+    return Reads(found={n: Fetched(r) for n, r in found.items()})

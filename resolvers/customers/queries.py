@@ -1,0 +1,85 @@
+"""``customer(number)``, ``customers(...)`` and the Customer node loader."""
+
+from __future__ import annotations
+
+import strawberry
+
+from erp_gateway.errors import ErpUnavailable
+from erp_gateway.freshness import Fetched
+from erp_gateway.records import CustomerQuery as ErpCustomerQuery
+from resolvers.context import Info
+from resolvers.customers.erp_fields import ErpUnavailableError
+from resolvers.customers.types import Customer
+from resolvers.errors import BadUserInput
+from resolvers.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+
+MAX_SEARCH_LENGTH = 100
+
+
+async def load_customer(info: Info, number: str) -> Customer | None:
+    """The customer, None when the ERP says there is none; number only when it cannot say."""
+    try:
+        fetched = await info.context.loaders.customer_by_number.load(number)
+    except ErpUnavailable:
+        return Customer.from_number(number)  # its ERP fields will report ERP_UNAVAILABLE
+    if fetched is None:
+        return None
+    return Customer.from_erp(fetched.record, stale=fetched.stale)
+
+
+async def customer_node(info: Info, key: str) -> Customer | None:
+    return await load_customer(info, key)
+
+
+@strawberry.type
+class CustomerQueries:
+    @strawberry.field(description="A customer by number; null when the ERP has no such customer.")
+    async def customer(self, info: Info, number: str) -> Customer | None:
+        return await load_customer(info, number)
+
+    @strawberry.field(
+        description="Customers ordered by number: `search` matches number, name or tax id."
+    )
+    async def customers(
+        self,
+        info: Info,
+        search: str | None = None,
+        credit_hold: bool | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Customer]:
+        size = page_size(first)
+        if search is not None and len(search) > MAX_SEARCH_LENGTH:
+            raise BadUserInput(f"`search` is longer than {MAX_SEARCH_LENGTH} characters")
+        cursor = decode_cursor(after, arity=1)
+        after_number = cursor[0] if cursor is not None else None
+        if cursor is not None and not isinstance(after_number, str):
+            raise BadUserInput("`after` is not a cursor this list gave out")
+        erp = info.context.erp
+        if erp is None:
+            raise ErpUnavailableError("No ERP is configured.")
+        query = ErpCustomerQuery(
+            text=search or None,
+            credit_hold=credit_hold,
+            limit=size,
+            after=after_number if isinstance(after_number, str) else None,
+        )
+        try:
+            page = await erp.gateway.search_customers(query)
+        except ErpUnavailable as exc:
+            raise ErpUnavailableError.because(exc) from exc
+        erp.note(Fetched(record) for record in page.items)
+        edges = [
+            Edge(cursor=encode_cursor([record.number]), node=Customer.from_erp(record))
+            for record in page.items
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total if page.total is not None else len(edges),
+        )
