@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from api.cli_payments import payments_app, worker
 from api.logs import configure_logging
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.migrate import current_revision, head_revision, upgrade
@@ -127,6 +128,10 @@ def export_schema(
     else:
         output.write_text(sdl, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
+
+
+app.add_typer(payments_app, name="payments")
+app.command()(worker)
 
 
 def main() -> None:

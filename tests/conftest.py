@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from starlette.applications import Starlette
 
+pytest_plugins = ["tests.support.payments"]
+
 BACKENDS = ["postgresql", "sqlite"]
 
 

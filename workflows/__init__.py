@@ -1,0 +1,1 @@
+"""Processes that span the ERP and the CRM store (payment notices, the outbox worker)."""
