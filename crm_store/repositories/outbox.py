@@ -1,8 +1,8 @@
 """Outbox messages: enqueue, claim under a lease, settle.
 
-Claiming is one ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``: on
-PostgreSQL concurrent workers skip each other's locked rows, and on SQLite (one writer at a
-time, ``FOR UPDATE`` is not rendered) the conditional ``UPDATE`` is the claim. Either way the
+On PostgreSQL a claim is ``SELECT id ... FOR UPDATE SKIP LOCKED`` then ``UPDATE ... WHERE id IN
+(those)``, so concurrent workers skip each other's rows; on SQLite (one writer at a time) it is
+a single conditional ``UPDATE ... WHERE id IN (SELECT ... due ...) RETURNING``. Either way the
 claim sets a lease (``claimed_until``) and the claimer's token, and settling a message checks
 the token, so a worker whose lease lapsed can never settle a message someone else now holds.
 """
@@ -67,16 +67,20 @@ class OutboxRepository:
             m.next_attempt_at <= now,
             or_(m.claimed_until.is_(None), m.claimed_until < now),
         )
-        candidates = (
-            select(m.id)
-            .where(*due)
-            .order_by(m.next_attempt_at, m.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        candidates = select(m.id).where(*due).order_by(m.next_attempt_at, m.id).limit(limit)
+        if self._session.bind is not None and self._session.bind.dialect.name == "postgresql":
+            # Lock the candidates first: PostgreSQL may re-run a LIMIT subquery inside an
+            # UPDATE's IN (...), so the locked ids are fixed before the UPDATE sees them.
+            ids = list(await self._session.scalars(candidates.with_for_update(skip_locked=True)))
+            if not ids:
+                return []
+            chosen = m.id.in_(ids)
+        else:
+            # SQLite has one writer at a time: the conditional UPDATE is the claim.
+            chosen = m.id.in_(candidates)
         statement = (
             update(m)
-            .where(m.id.in_(candidates), *due)
+            .where(chosen, *due)
             .values(claimed_until=lease_until, claimed_by=worker, attempts=m.attempts + 1)
             .returning(m)
             .execution_options(synchronize_session=False)

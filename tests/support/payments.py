@@ -75,10 +75,13 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 class Clock:
-    """A clock the test moves by hand (the sender's retries are scheduled against it)."""
+    """A clock the test moves by hand (the sender's retries are scheduled against it).
+
+    It starts just after the real time, so messages queued before are due.
+    """
 
     def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+        self.now = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
 
     def __call__(self) -> dt.datetime:
         return self.now
