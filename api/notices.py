@@ -39,6 +39,7 @@ def build_mailer(settings: Settings) -> Mailer:
             password=password,
             starttls=settings.smtp_starttls,
             timeout=settings.smtp_timeout_seconds,
+            ca_file=str(settings.smtp_ca_file) if settings.smtp_ca_file else None,
         )
     )
 

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
+    smtp_ca_file: Path | None = None
+    """Extra certificates to trust for STARTTLS (a private CA); the system's are always used."""
     smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     notice_from: str = "Frontdesk <notices@frontdesk.invalid>"
     """The From address of payment notices."""

@@ -64,6 +64,8 @@ class SmtpSettings:
     password: str | None = None
     starttls: bool = True
     timeout: float = 30.0
+    ca_file: str | None = None
+    """Certificates to trust for STARTTLS besides the system's (a private CA)."""
 
 
 class SmtpMailer:
@@ -83,6 +85,7 @@ class SmtpMailer:
                 password=s.password,
                 start_tls=s.starttls,
                 timeout=s.timeout,
+                cert_bundle=s.ca_file,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [error.code for error in exc.recipients]

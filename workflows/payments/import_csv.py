@@ -42,6 +42,7 @@ class ImportReport:
     invalid: list[RowError] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     dry_run: bool = False
+    skip_invalid: bool = False
     written: bool = False
     batch_id: uuid.UUID | None = None
     payment_ids: list[uuid.UUID] = field(default_factory=list)
@@ -49,7 +50,7 @@ class ImportReport:
     @property
     def refused(self) -> bool:
         """True when nothing was (or would be) written because the file has errors."""
-        return bool(self.file_errors) or (not self.written and bool(self.invalid))
+        return bool(self.file_errors) or (bool(self.invalid) and not self.skip_invalid)
 
 
 async def import_payments(
@@ -70,7 +71,9 @@ async def import_payments(
     reference) is already stored are counted in ``already_there`` and left alone.
     """
     limits = limits or ImportLimits()
-    report = ImportReport(source=source, filename=filename, dry_run=dry_run)
+    report = ImportReport(
+        source=source, filename=filename, dry_run=dry_run, skip_invalid=skip_invalid
+    )
     if not source or len(source) > 64:
         report.file_errors.append("the source must be 1 to 64 characters")
         return report

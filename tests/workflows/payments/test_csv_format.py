@@ -8,7 +8,6 @@ from crm_store.models.payments import PaymentMethod
 from workflows.payments.csv_format import (
     CsvMapping,
     MappingError,
-    RowError,
     load_mapping,
     parse_payments,
 )
@@ -22,7 +21,8 @@ def parse(body: str, mapping: CsvMapping | None = None, max_rows: int = 100):  #
 
 def test_a_good_row_becomes_a_draft_with_exact_values() -> None:
     parsed = parse("P-1,C001,1234.50,EUR,transfer,2026-11-20,Invoice 42\n")
-    assert parsed.errors == [] and parsed.file_errors == []
+    assert parsed.errors == []
+    assert parsed.file_errors == []
     (draft,) = parsed.drafts
     assert draft.amount == Decimal("1234.50")
     assert draft.currency == "EUR"
@@ -94,9 +94,7 @@ def test_every_bad_cell_of_every_row_is_named() -> None:
 
 def test_missing_columns_refuse_the_file() -> None:
     parsed = parse_payments(b"reference,amount\nP-1,10.00\n", CsvMapping(), max_rows=10)
-    assert parsed.file_errors == [
-        "missing columns: customer_number, currency, method, value_date"
-    ]
+    assert parsed.file_errors == ["missing columns: customer_number, currency, method, value_date"]
 
 
 def test_the_row_limit_refuses_the_file() -> None:
@@ -155,7 +153,7 @@ def test_a_json_mapping_works_too(tmp_path: Path) -> None:
         ('[columns]\nrefrence = "Ref"\n', "columns: 'refrence' is not one of"),
         ('[methods]\nSEPA = "sepa"\n', "methods: 'sepa' is not one of"),
         ('decimal_separator = ";"\n', "decimal_separator: '.' or ','"),
-        ('colums = 1\n', "unknown keys: colums"),
+        ("colums = 1\n", "unknown keys: colums"),
         ("not toml at all [\n", "m.toml"),
     ],
 )
@@ -167,5 +165,8 @@ def test_a_bad_mapping_file_says_what_is_wrong(tmp_path: Path, content: str, mes
 
 
 def test_a_file_that_is_not_utf8_is_refused() -> None:
-    parsed = parse_payments(HEADER.encode() + b"P-1,C\xe9,1.00,EUR,wire,2026-01-01,\n", CsvMapping(), max_rows=9)
-    assert parsed.file_errors and "utf-8-sig" in parsed.file_errors[0]
+    parsed = parse_payments(
+        HEADER.encode() + b"P-1,C\xe9,1.00,EUR,wire,2026-01-01,\n", CsvMapping(), max_rows=9
+    )
+    assert parsed.file_errors
+    assert "utf-8-sig" in parsed.file_errors[0]

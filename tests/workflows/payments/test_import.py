@@ -24,7 +24,8 @@ async def test_an_import_stores_payments_and_queues_one_notice_each(store: Store
     async with store.sessionmaker() as session, session.begin():
         report = await import_payments(session, payments_csv(30, CUSTOMERS), source="acme")
     assert (report.total_rows, report.imported, report.already_there) == (30, 30, 0)
-    assert report.written and not report.refused
+    assert report.written
+    assert not report.refused
     async with store.sessionmaker() as session:
         payments = (await session.scalars(select(PaymentRow).order_by(PaymentRow.reference))).all()
         messages = (await session.scalars(select(OutboxMessageRow))).all()
@@ -39,10 +40,9 @@ async def test_an_import_stores_payments_and_queues_one_notice_each(store: Store
 
 
 async def test_a_rolled_back_import_leaves_neither_payments_nor_notices(store: Store) -> None:
-    async with store.sessionmaker() as session:
-        async with session.begin():
-            report = await import_payments(session, payments_csv(5, CUSTOMERS), source="acme")
-            await session.rollback()
+    async with store.sessionmaker() as session, session.begin():
+        report = await import_payments(session, payments_csv(5, CUSTOMERS), source="acme")
+        await session.rollback()
     assert report.imported == 5
     assert await _counts(store) == (0, 0, 0)
 
@@ -67,7 +67,8 @@ async def test_a_file_with_bad_rows_writes_nothing_and_names_every_bad_row(store
     )
     async with store.sessionmaker() as session, session.begin():
         report = await import_payments(session, data, source="acme")
-    assert report.refused and not report.written
+    assert report.refused
+    assert not report.written
     assert [(e.row, e.column) for e in report.invalid] == [(12, "amount"), (13, "value_date")]
     assert await _counts(store) == (0, 0, 0)
 
@@ -103,7 +104,8 @@ async def test_size_and_row_limits_refuse_the_file(store: Store) -> None:
         header_only = await import_payments(session, HEADER.encode(), source="acme")
     assert too_big.file_errors == [f"the file has {len(data)} bytes, over the limit of 100"]
     assert too_long.file_errors == ["more than 9 rows (the limit)"]
-    assert header_only.total_rows == 0 and header_only.imported == 0
+    assert header_only.total_rows == 0
+    assert header_only.imported == 0
     assert await _counts(store) == (0, 0, 1)
 
 

@@ -132,7 +132,8 @@ async def test_smtp_down_delays_notices_and_loses_none(
     assert back.sent == 12
     assert (await sender.run_once()).claimed == 0
     references = Counter(_reference(m["Subject"]) for m in smtp_server.inbox.messages)
-    assert sorted(references) == sorted(payments) and set(references.values()) == {1}
+    assert sorted(references) == sorted(payments)
+    assert set(references.values()) == {1}
     assert len(log.notices) == 12
     payments = await payments_by_reference(store.sessionmaker)
     assert {(p.notice_status, p.notice_error) for p in payments.values()} == {

@@ -53,7 +53,8 @@ async def test_two_workers_send_each_notice_exactly_once(
         assert all(sent > 0 for sent in sent_by_worker), sent_by_worker
         assert all(p.lost_claims == 0 for passes in results for p in passes)
         subjects = Counter(m["Subject"].split()[1] for m in smtp_server.inbox.messages)
-        assert len(subjects) == COUNT and set(subjects.values()) == {1}
+        assert len(subjects) == COUNT
+        assert set(subjects.values()) == {1}
         assert len({n.payment_id for n in log.notices}) == len(log.notices) == COUNT
         async with setup() as session:
             statuses = set(

@@ -59,7 +59,11 @@ def test_the_context_offers_the_payment_and_the_customer() -> None:
 
 @pytest.mark.parametrize(
     ("amount", "currency", "shown"),
-    [("5", "JPY", "5 JPY"), ("10.125", "KWD", "10.125 KWD"), ("1000000", "USD", "1,000,000.00 USD")],
+    [
+        ("5", "JPY", "5 JPY"),
+        ("10.125", "KWD", "10.125 KWD"),
+        ("1000000", "USD", "1,000,000.00 USD"),
+    ],
 )
 def test_amounts_show_the_currency_s_decimals(amount: str, currency: str, shown: str) -> None:
     context = payment_context(a_payment(amount=Decimal(amount), currency=currency))
@@ -109,7 +113,8 @@ async def test_the_default_template_ships_with_the_store(store: Store) -> None:
     assert notice.subject == "Payment PAY-7: 1,234.50 EUR is on its way"
     assert "Dear Dupont <SA>," in notice.text
     assert "Remittance: Invoice 42" in notice.text
-    assert notice.html is not None and "Dear Dupont &lt;SA&gt;," in notice.html
+    assert notice.html is not None
+    assert "Dear Dupont &lt;SA&gt;," in notice.html
 
 
 async def test_templates_are_created_listed_updated_and_one_is_the_default(store: Store) -> None:
@@ -124,8 +129,11 @@ async def test_templates_are_created_listed_updated_and_one_is_the_default(store
     async with store.sessionmaker() as session, session.begin():
         names = [(t.name, t.is_default) for t in await list_templates(session)]
         assert names == [("Default payment notice", False), ("Short", True)]
-        updated = await update_template(session, created.id, body_html="<b>{{ payment.amount }}</b>")
-        assert updated is not None and updated.body_html == "<b>{{ payment.amount }}</b>"
+        updated = await update_template(
+            session, created.id, body_html="<b>{{ payment.amount }}</b>"
+        )
+        assert updated is not None
+        assert updated.body_html == "<b>{{ payment.amount }}</b>"
         (first,) = [t for t in await list_templates(session) if t.name != "Short"]
         await update_template(session, first.id, make_default=True)
     async with store.sessionmaker() as session:
