@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from crm_store.models.payments import (
     CustomerEmailOverrideRow,
@@ -14,8 +17,6 @@ from crm_store.models.payments import (
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
-    import uuid
     from collections.abc import Iterable, Mapping, Sequence
 
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,20 @@ CHUNK = 500
 def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFilter:
+    """Which payments a list shows; every part is optional."""
+
+    customer_number: str | None = None
+    search: str | None = None
+    """Case-insensitive substring of the reference or the remittance text."""
+    notice_status: NoticeStatus | None = None
+
+
+PaymentKey = tuple[dt.date, uuid.UUID]
+"""Where a page of payments ends: (value_date, id), newest first."""
 
 
 class PaymentRepository:
@@ -60,6 +75,57 @@ class PaymentRepository:
             )
             rows.update((row.id, row) for row in result)
         return rows
+
+    async def page(
+        self, where: PaymentFilter, *, limit: int, after: PaymentKey | None = None
+    ) -> tuple[Sequence[PaymentRow], int]:
+        """Up to ``limit + 1`` payments after ``after`` (newest value date first), and the total.
+
+        The extra row tells the caller there is a next page without a second query.
+        """
+        p = PaymentRow
+        conditions = []
+        if where.customer_number is not None:
+            conditions.append(p.customer_number == where.customer_number)
+        if where.notice_status is not None:
+            conditions.append(p.notice_status == where.notice_status)
+        if where.search:
+            pattern = "%" + where.search.lower().replace("%", "").replace("_", "") + "%"
+            conditions.append(
+                or_(func.lower(p.reference).like(pattern), func.lower(p.remittance).like(pattern))
+            )
+        total = await self._session.scalar(select(func.count()).select_from(p).where(*conditions))
+        statement = select(p).where(*conditions)
+        if after is not None:
+            day, last_id = after
+            statement = statement.where(
+                or_(p.value_date < day, and_(p.value_date == day, p.id < last_id))
+            )
+        statement = statement.order_by(p.value_date.desc(), p.id.desc()).limit(limit + 1)
+        rows = (await self._session.scalars(statement)).all()
+        return rows, int(total or 0)
+
+    async def latest_by_customers(
+        self, numbers: Sequence[str], *, limit: int
+    ) -> dict[str, list[PaymentRow]]:
+        """Each customer's newest ``limit`` payments, for many customers in one query."""
+        p = PaymentRow
+        rank = (
+            func.row_number()
+            .over(partition_by=p.customer_number, order_by=(p.value_date.desc(), p.id.desc()))
+            .label("rank")
+        )
+        ranked = select(p.id, rank).where(p.customer_number.in_(sorted(set(numbers)))).subquery()
+        statement = (
+            select(p)
+            .join(ranked, ranked.c.id == p.id)
+            .where(ranked.c.rank <= limit)
+            .order_by(p.customer_number, p.value_date.desc(), p.id.desc())
+        )
+        found: dict[str, list[PaymentRow]] = {number: [] for number in numbers}
+        for row in await self._session.scalars(statement):
+            found[row.customer_number].append(row)
+        return found
 
     async def by_source(self, source: str) -> Sequence[PaymentRow]:
         result = await self._session.scalars(

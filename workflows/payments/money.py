@@ -28,3 +28,8 @@ def format_amount(amount: Decimal, currency: str) -> str:
     places = minor_units(currency)
     quantum = Decimal(1).scaleb(-places)
     return f"{amount.quantize(quantum):,.{places}f} {currency}"
+
+
+def plain_amount(amount: Decimal, currency: str) -> str:
+    """``1234.5, "EUR"`` -> ``"1234.50"``: the currency's decimals, no grouping, no code."""
+    return str(amount.quantize(Decimal(1).scaleb(-minor_units(currency))))

@@ -21,7 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from crm_store.models.payments import NoticeTemplateRow
 from crm_store.repositories.templates import NoticeTemplateRepository
-from workflows.payments.money import format_amount
+from workflows.payments.money import format_amount, plain_amount
 
 if TYPE_CHECKING:
     import uuid
@@ -109,7 +109,7 @@ def payment_context(payment: PaymentRow) -> dict[str, Any]:
     return {
         "reference": payment.reference,
         "amount": format_amount(payment.amount, payment.currency),
-        "amount_value": str(payment.amount),
+        "amount_value": plain_amount(payment.amount, payment.currency),
         "currency": payment.currency,
         "method": payment.method.value.lower(),
         "value_date": payment.value_date.isoformat(),

@@ -1,7 +1,8 @@
 import datetime as dt
+import mailbox
 from collections import Counter
+from pathlib import Path
 
-import pytest
 from prometheus_client import CollectorRegistry
 
 from crm_store.models.outbox import OutboxStatus
@@ -235,15 +236,11 @@ async def test_a_customer_missing_from_the_erp_fails_its_notice(
     assert smtp_server.inbox.messages == []
 
 
-@pytest.mark.parametrize("count", [3])
 async def test_notices_land_in_a_maildir_in_the_embedded_default(
-    store: Store, tmp_path: object, count: int
+    store: Store, tmp_path: Path
 ) -> None:
-    import mailbox
-    from pathlib import Path
-
-    directory = Path(str(tmp_path)) / "mail"
-    await import_demo_payments(store.sessionmaker, count)
+    directory = tmp_path / "mail"
+    await import_demo_payments(store.sessionmaker, 3)
     sender = make_sender(
         store.sessionmaker,
         erp=demo_erp(),
@@ -251,11 +248,11 @@ async def test_notices_land_in_a_maildir_in_the_embedded_default(
         log=RecordingLog(),
         clock=Clock(),
     )
-    assert (await sender.run_once()).sent == count
+    assert (await sender.run_once()).sent == 3
     box = mailbox.Maildir(directory, create=False)
     subjects = sorted(str(message["Subject"]) for message in box)
     assert subjects == [
         f"Payment PAY-{n:04d}: {format_amount(amount_for(n), 'EUR')} is on its way"
-        for n in range(count)
+        for n in range(3)
     ]
-    assert len(list((directory / "new").iterdir())) == count
+    assert len(list((directory / "new").iterdir())) == 3

@@ -68,6 +68,7 @@ def test_the_context_offers_the_payment_and_the_customer() -> None:
 def test_amounts_show_the_currency_s_decimals(amount: str, currency: str, shown: str) -> None:
     context = payment_context(a_payment(amount=Decimal(amount), currency=currency))
     assert context["amount"] == shown
+    assert context["amount_value"] == shown.split()[0].replace(",", "")
 
 
 @pytest.mark.parametrize(
