@@ -10,7 +10,7 @@ from crm_store.models.payments import NoticeStatus
 from crm_store.repositories.payments import EmailOverrideRepository
 from tests.support.databases import Store
 from tests.support.payments import Clock, RecordingLog, SmtpServer
-from tests.workflows.payments.csv_files import amount_for
+from tests.workflows.payments.csv_files import amount_for, payments_csv
 from tests.workflows.payments.sending import (
     DEMO,
     demo_erp,
@@ -21,6 +21,7 @@ from tests.workflows.payments.sending import (
     smtp_mailer,
 )
 from workflows.mail import MaildirMailer
+from workflows.payments.import_csv import import_payments
 from workflows.payments.metrics import NoticeMetrics
 from workflows.payments.money import format_amount
 
@@ -35,7 +36,7 @@ def _reference(subject: str) -> str:
 async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names(
     store: Store, smtp_server: SmtpServer
 ) -> None:
-    await import_demo_payments(store.sessionmaker, 60)
+    await import_demo_payments(store.sessionmaker, 200)
     erp, log, clock = demo_erp(), RecordingLog(), Clock()
     registry = CollectorRegistry()
     sender = make_sender(
@@ -45,15 +46,15 @@ async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names
         log=log,
         clock=clock,
         metrics=NoticeMetrics(registry),
-        batch_size=25,
+        batch_size=50,
     )
-    passes = [await sender.run_once() for _ in range(4)]
-    assert [p.sent for p in passes] == [25, 25, 10, 0]
-    assert len(erp.get_customers_calls) == 3
+    passes = [await sender.run_once() for _ in range(5)]
+    assert [p.sent for p in passes] == [50, 50, 50, 50, 0]
+    assert len(erp.get_customers_calls) == 4
     assert all(len(call) == 3 for call in erp.get_customers_calls)
 
     messages = smtp_server.inbox.messages
-    assert len(messages) == 60
+    assert len(messages) == 200
     payments = await payments_by_reference(store.sessionmaker)
     for message in messages:
         payment = payments[_reference(message["Subject"])]
@@ -81,9 +82,18 @@ async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names
     wire_text = sent.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert logged.body_text == wire_text.replace("\r\n", "\n")
 
-    assert registry.get_sample_value("frontdesk_payment_notices_sent_total") == 60
+    assert registry.get_sample_value("frontdesk_payment_notices_sent_total") == 200
     assert registry.get_sample_value("frontdesk_payment_notices_queued") == 0
     assert registry.get_sample_value("frontdesk_payment_notices_outbox_age_seconds") == 0
+
+    async with store.sessionmaker() as session, session.begin():
+        again = await import_payments(
+            session, payments_csv(200, ["C001", "C002", "C003"]), source="acme"
+        )
+    assert (again.imported, again.already_there) == (0, 200)
+    assert (await sender.run_once()).claimed == 0
+    assert len(smtp_server.inbox.messages) == 200
+    assert len(log.notices) == 200
 
 
 async def test_smtp_down_delays_notices_and_loses_none(
