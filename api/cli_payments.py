@@ -30,18 +30,31 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
-async def _import(settings: Settings, data: bytes, **options: object) -> ImportReport:
+async def _import(
+    settings: Settings,
+    data: bytes,
+    *,
+    source: str,
+    filename: str,
+    mapping: CsvMapping,
+    skip_invalid: bool,
+    dry_run: bool,
+) -> ImportReport:
     engine = create_engine(settings.crm_database_url)
     try:
-        async with create_sessionmaker(engine)() as session, session.begin():
+        async with create_sessionmaker(engine)() as session:
             report = await import_payments(
                 session,
                 data,
+                source=source,
+                filename=filename,
+                mapping=mapping,
                 limits=import_limits(settings),
-                **options,  # type: ignore[arg-type]
+                skip_invalid=skip_invalid,
+                dry_run=dry_run,
             )
-            if report.dry_run or not report.written:
-                await session.rollback()
+            if report.written:
+                await session.commit()
             return report
     finally:
         await engine.dispose()
