@@ -68,7 +68,7 @@ def format_report(report: ImportReport) -> str:
         f"{name}: {report.total_rows} rows (source {report.source})",
         f"  {verb}: {report.imported}",
         f"  already there: {report.already_there}",
-        f"  invalid rows: {len({e.row for e in report.invalid})}",
+        f"  invalid rows: {report.invalid_rows}",
     ]
     lines += [f"  {problem}" for problem in report.file_errors]
     lines += [f"  {error}" for error in report.invalid]

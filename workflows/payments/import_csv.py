@@ -48,6 +48,11 @@ class ImportReport:
     payment_ids: list[uuid.UUID] = field(default_factory=list)
 
     @property
+    def invalid_rows(self) -> int:
+        """How many rows had at least one bad cell."""
+        return len({error.row for error in self.invalid})
+
+    @property
     def refused(self) -> bool:
         """True when nothing was (or would be) written because the file has errors."""
         return bool(self.file_errors) or (bool(self.invalid) and not self.skip_invalid)
@@ -68,7 +73,9 @@ async def import_payments(
     """Store the file's new payments and queue one notice each, in the caller's transaction.
 
     A file with any bad row writes nothing unless ``skip_invalid``; rows whose (source,
-    reference) is already stored are counted in ``already_there`` and left alone.
+    reference) is already stored are counted in ``already_there`` and left alone. Two imports
+    of one file racing each other cannot both write: the unique (source, reference) constraint
+    fails the second one's flush (``IntegrityError``), and its caller rolls back.
     """
     limits = limits or ImportLimits()
     report = ImportReport(
@@ -106,7 +113,7 @@ async def import_payments(
         total_rows=report.total_rows,
         imported_rows=report.imported,
         existing_rows=report.already_there,
-        invalid_rows=len({e.row for e in report.invalid}),
+        invalid_rows=report.invalid_rows,
         created_at=now,
     )
     rows = [

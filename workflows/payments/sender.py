@@ -12,6 +12,9 @@ claim is still ours:
 - transient failure (SMTP down, 4xx reply, ``ErpUnavailable``): the message goes back with
   ``next_attempt_at`` moved out by exponential backoff with jitter, the payment stays QUEUED
   with the reason in ``notice_error``; after ``max_attempts`` it is FAILED.
+
+An unexpected exception ends the pass; the messages it had claimed and not settled become due
+again when their lease ends, so nothing is lost.
 """
 
 from __future__ import annotations

@@ -3,11 +3,12 @@ import mailbox
 from collections import Counter
 from pathlib import Path
 
+import pytest
+from email_validator import EmailNotValidError
 from prometheus_client import CollectorRegistry
 
 from crm_store.models.outbox import OutboxStatus
 from crm_store.models.payments import NoticeStatus
-from crm_store.repositories.payments import EmailOverrideRepository
 from tests.support.databases import Store
 from tests.support.payments import Clock, RecordingLog, SmtpServer
 from tests.workflows.payments.csv_files import amount_for, payments_csv
@@ -24,6 +25,7 @@ from workflows.mail import MaildirMailer
 from workflows.payments.import_csv import import_payments
 from workflows.payments.metrics import NoticeMetrics
 from workflows.payments.money import format_amount
+from workflows.payments.notices import set_email_override
 
 NAMES = {c.number: c.name for c in DEMO}
 EMAILS = {c.number: c.email for c in DEMO}
@@ -156,9 +158,14 @@ async def test_an_erp_outage_is_retried_and_a_refusing_server_fails_the_notice(
     store: Store, smtp_server: SmtpServer
 ) -> None:
     await import_demo_payments(store.sessionmaker, 3)
-    erp, log, clock = demo_erp(), RecordingLog(), Clock()
+    erp, log, clock, registry = demo_erp(), RecordingLog(), Clock(), CollectorRegistry()
     sender = make_sender(
-        store.sessionmaker, erp=erp, mailer=smtp_mailer(smtp_server), log=log, clock=clock
+        store.sessionmaker,
+        erp=erp,
+        mailer=smtp_mailer(smtp_server),
+        log=log,
+        clock=clock,
+        metrics=NoticeMetrics(registry),
     )
     erp.available = False
     summary = await sender.run_once()
@@ -173,6 +180,7 @@ async def test_an_erp_outage_is_retried_and_a_refusing_server_fails_the_notice(
     smtp_server.inbox.reply = "550 5.1.1 mailbox unavailable"
     clock.advance(hours=1)
     assert (await sender.run_once()).failed == 3
+    assert registry.get_sample_value("frontdesk_payment_notices_failed_total") == 3
     payments = await payments_by_reference(store.sessionmaker)
     assert {p.notice_status for p in payments.values()} == {NoticeStatus.FAILED}
     assert {p.notice_error for p in payments.values()} == {"SMTP 550 5.1.1 mailbox unavailable"}
@@ -210,19 +218,28 @@ async def test_a_customer_without_an_address_is_skipped_and_an_override_wins(
 ) -> None:
     await import_demo_payments(store.sessionmaker, 4, numbers=["C004", "C001"])
     async with store.sessionmaker() as session, session.begin():
-        await EmailOverrideRepository(session).put("C001", "treasury@dupont.example")
-    log = RecordingLog()
+        stored = await set_email_override(session, "C001", "Treasury@Dupont.example")
+        with pytest.raises(EmailNotValidError):
+            await set_email_override(session, "C004", "not an address")
+    assert stored == "Treasury@dupont.example"
+    log, registry = RecordingLog(), CollectorRegistry()
     sender = make_sender(
-        store.sessionmaker, erp=demo_erp(), mailer=smtp_mailer(smtp_server), log=log, clock=Clock()
+        store.sessionmaker,
+        erp=demo_erp(),
+        mailer=smtp_mailer(smtp_server),
+        log=log,
+        clock=Clock(),
+        metrics=NoticeMetrics(registry),
     )
     summary = await sender.run_once()
     assert (summary.sent, summary.skipped) == (2, 2)
+    assert registry.get_sample_value("frontdesk_payment_notices_skipped_total") == 2
     payments = await payments_by_reference(store.sessionmaker)
     skipped = [p for p in payments.values() if p.customer_number == "C004"]
     assert {(p.notice_status, p.notice_error) for p in skipped} == {
         (NoticeStatus.SKIPPED, "customer C004 has no e-mail address")
     }
-    assert {m["To"] for m in smtp_server.inbox.messages} == {"treasury@dupont.example"}
+    assert {m["To"] for m in smtp_server.inbox.messages} == {"Treasury@dupont.example"}
     assert {n.customer_number for n in log.notices} == {"C001"}
 
 
