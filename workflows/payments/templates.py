@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 NAME_LIMIT = 100
 SUBJECT_LIMIT = 500
 BODY_LIMIT = 100_000
+OUTPUT_LIMIT = 1_000_000
+"""Characters one rendered part may reach; a runaway loop stops there instead of filling memory."""
+RANGE_LIMIT = 10_000
+"""The largest ``range()`` a template may build (the sandbox's own limit is 100,000)."""
 
 
 class NoticeRenderError(Exception):
@@ -63,14 +67,34 @@ class RenderedNotice:
     html: str | None
 
 
+def _range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > RANGE_LIMIT:
+        raise OverflowError(f"range() of more than {RANGE_LIMIT} numbers")
+    return numbers
+
+
 @functools.cache
 def _environment(*, html: bool) -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(
+    environment = ImmutableSandboxedEnvironment(
         autoescape=html,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    environment.globals["range"] = _range
+    return environment
+
+
+def _render_limited(template: Template, context: dict[str, Any]) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > OUTPUT_LIMIT:
+            raise OverflowError(f"output longer than {OUTPUT_LIMIT} characters")
+        parts.append(chunk)
+    return "".join(parts)
 
 
 @functools.lru_cache(maxsize=256)
@@ -126,7 +150,7 @@ def render(
 
     def part(name: str, source: str, *, html: bool) -> str:
         try:
-            return _compile(source, html=html).render(context)
+            return _render_limited(_compile(source, html=html), context)
         except Exception as exc:  # a user's template may raise anything: it is their error
             raise NoticeRenderError(f"{name}: {type(exc).__name__}: {exc}") from exc
 
