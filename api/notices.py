@@ -7,6 +7,7 @@ the application lifespan and ``frontdesk worker`` build them from their own sett
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from workflows.mail import MaildirMailer, Mailer, SmtpMailer, SmtpSettings
@@ -17,6 +18,7 @@ from workflows.payments.sender import NoticeSender, RetryPolicy
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import AsyncIterator
 
     from prometheus_client import CollectorRegistry
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -85,6 +87,36 @@ def build_notice_sender(
         batch_size=settings.notice_batch_size,
         lease=dt.timedelta(seconds=settings.notice_lease_seconds),
     )
+
+
+@asynccontextmanager
+async def notice_sender_running(
+    settings: Settings,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    gateway: ErpGateway,
+    notice_log: NoticeLog,
+    registry: CollectorRegistry | None = None,
+    mailer: Mailer | None = None,
+) -> AsyncIterator[NoticeSenderTask | None]:
+    """For the application lifespan: the in-process sender runs for the duration of the block.
+
+    Yields the running task, or None when ``FRONTDESK_NOTICE_SENDER_IN_PROCESS`` is off.
+    """
+    sender = build_notice_sender(
+        settings,
+        sessionmaker=sessionmaker,
+        gateway=gateway,
+        notice_log=notice_log,
+        registry=registry,
+        mailer=mailer,
+    )
+    task = start_in_process_sender(settings, sender)
+    try:
+        yield task
+    finally:
+        if task is not None:
+            await task.stop()
 
 
 def start_in_process_sender(settings: Settings, sender: NoticeSender) -> NoticeSenderTask | None:

@@ -106,6 +106,7 @@ class MaildirMailer:
 
     async def send(self, message: EmailMessage) -> None:
         def deliver() -> None:
+            self.directory.parent.mkdir(parents=True, exist_ok=True)
             box = mailbox.Maildir(self.directory, create=True)
             box.add(message)
 
