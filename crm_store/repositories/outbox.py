@@ -68,7 +68,7 @@ class OutboxRepository:
             or_(m.claimed_until.is_(None), m.claimed_until < now),
         )
         candidates = select(m.id).where(*due).order_by(m.next_attempt_at, m.id).limit(limit)
-        if self._session.bind is not None and self._session.bind.dialect.name == "postgresql":
+        if self._session.get_bind().dialect.name == "postgresql":
             # Lock the candidates first: PostgreSQL may re-run a LIMIT subquery inside an
             # UPDATE's IN (...), so the locked ids are fixed before the UPDATE sees them.
             ids = list(await self._session.scalars(candidates.with_for_update(skip_locked=True)))
