@@ -13,6 +13,7 @@ import uvicorn
 
 from api import cli_erp, cli_leads
 from api.auth.demo_key import demo_banner, ensure_demo_key
+from api.cli_payments import payments_app, worker
 from api.cli_security import api_key_app
 from api.logs import configure_logging
 from api.settings import Settings, SettingsError, load_settings
@@ -138,6 +139,8 @@ def export_schema(
 
 
 cli_erp.register(app)
+app.add_typer(payments_app, name="payments")
+app.command()(worker)
 
 
 def main() -> None:

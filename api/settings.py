@@ -164,6 +164,35 @@ class Settings(BaseSettings):
         """True when the ERP is the embedded demo (the sql adapter on its default file)."""
         return self.erp_adapter == "sql" and self.erp_sql_url is None
 
+    # --- Payment notices
+    smtp_host: str | None = None
+    """SMTP server for notices; unset means notices go to a Maildir under ``data_dir/mail``."""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_ca_file: Path | None = None
+    """Extra certificates to trust for STARTTLS (a private CA); the system's are always used."""
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    notice_from: str = "Frontdesk <notices@frontdesk.invalid>"
+    """The From address of payment notices."""
+    payments_import_max_bytes: int = Field(default=5_000_000, ge=1)
+    payments_import_max_rows: int = Field(default=10_000, ge=1)
+    notice_sender_in_process: bool = True
+    """Run the notice sender inside the API process (off when ``frontdesk worker`` runs it)."""
+    notice_poll_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    notice_batch_size: int = Field(default=50, ge=1, le=1000)
+    notice_retry_base_seconds: float = Field(default=30.0, gt=0)
+    notice_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    notice_max_attempts: int = Field(default=12, ge=1, le=100)
+    notice_lease_seconds: float = Field(default=300.0, ge=10)
+    """How long a claimed notice stays reserved for its worker (longer than one send)."""
+
+    @property
+    def mail_dir(self) -> Path:
+        """The Maildir notices go to when no SMTP server is configured."""
+        return self.data_dir / "mail"
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:

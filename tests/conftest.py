@@ -39,7 +39,12 @@ if TYPE_CHECKING:
 
 BACKENDS = ["postgresql", "sqlite"]
 
-pytest_plugins = ["tests.support.crm", "tests.support.erp", "tests.support.security"]
+pytest_plugins = [
+    "tests.support.crm",
+    "tests.support.erp",
+    "tests.support.payments",
+    "tests.support.security",
+]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
