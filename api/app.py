@@ -12,6 +12,7 @@ from api.graphql_view import FrontdeskGraphQL
 from api.health import healthz, readyz
 from api.lifespan import Overrides, build_lifespan
 from api.middleware import RequestIdMiddleware
+from resolvers.debug_counters import DebugCounters
 from resolvers.schema import build_schema
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Starlette:
     """Build the ASGI application for ``settings``."""
     schema = build_schema()
+    if settings.debug_counters:
+        schema.extensions = (*schema.extensions, DebugCounters)
     graphql = FrontdeskGraphQL(
         schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,

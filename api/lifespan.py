@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crm_store.session import create_engine, create_sessionmaker
+from crm_store.statement_count import install_statement_counter
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -45,6 +46,8 @@ def build_lifespan(settings: Settings, overrides: Overrides) -> object:
                 echo=settings.database_echo,
             )
             sessionmaker = create_sessionmaker(owned_engine)
+            if settings.debug_counters:
+                install_statement_counter(owned_engine)
         app.state.frontdesk = AppState(settings=settings, sessionmaker=sessionmaker)
         try:
             yield

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1, le=500)
     database_echo: bool = False
 
+    # --- benchmark
+    debug_counters: bool = False
+    """Add ``extensions.counters`` (ERP calls, SQL statements) to every GraphQL answer."""
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:
