@@ -46,7 +46,11 @@ def frontdesk_problem(name: str) -> str | None:
     errors = validate(schema, parse(query(name)))
     if not errors:
         return None
-    return f"{name}.graphql does not validate against Frontdesk's schema: {errors[0].message}"
+    # Missing fields say more than the knock-on errors (an unused scalar is absent, say).
+    messages = [e.message for e in errors]
+    fields = [m for m in messages if m.startswith("Cannot query field")]
+    shown = "; ".join((fields or messages)[:2])
+    return f"{name}.graphql does not validate against Frontdesk's schema: {shown}"
 
 
 def post(server: Server, payload: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -71,6 +75,7 @@ def load(
     duration_s: float = 3.0,
     warmup_s: float = 0.5,
     max_requests: int | None = None,
+    min_requests: int = 1,
     start_index: int = 0,
     headers: dict[str, str] | None = None,
 ) -> LoadResult:
@@ -84,6 +89,7 @@ def load(
         duration_s=duration_s,
         warmup_s=warmup_s,
         max_requests=max_requests,
+        min_requests=min_requests,
         start_index=start_index,
         cpu=LOAD_CPU,
     )

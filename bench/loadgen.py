@@ -41,6 +41,10 @@ class LoadSpec:
     """Responses completed during the warm-up are neither counted nor timed."""
     max_requests: int | None = None
     """Stop after exactly this many counted responses (then ``duration_s`` is a time-out)."""
+    min_requests: int = 0
+    """Keep going past ``duration_s`` until this many responses were counted (slow pages)."""
+    timeout_s: float = 120.0
+    """Give up on ``min_requests`` or ``max_requests`` after this long."""
     start_index: int = 0
     """Where in ``bodies`` to start, so that repeated runs can send fresh variables."""
     cpu: int | None = None
@@ -89,6 +93,7 @@ class _Shared:
     __slots__ = (
         "counting",
         "done",
+        "enough",
         "issued",
         "latencies",
         "max_requests",
@@ -102,6 +107,8 @@ class _Shared:
         self.requests = requests
         self.next_index = spec.start_index
         self.max_requests = spec.max_requests
+        self.enough: int | None = None
+        """Past the duration: stop as soon as this many responses are counted."""
         self.issued = 0
         self.counting = spec.warmup_s <= 0
         self.stopping = False
@@ -174,6 +181,9 @@ class _Connection(asyncio.Protocol):
                 if not shared.done.done():
                     shared.done.set_result(None)
                 return
+            enough = shared.enough is not None and result.requests >= shared.enough
+            if enough and not shared.done.done():
+                shared.done.set_result(None)
         self._send()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -210,6 +220,10 @@ async def run_load(spec: LoadSpec) -> LoadResult:
     t0 = time.perf_counter()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(asyncio.shield(done), spec.duration_s)
+    if not done.done() and shared.result.requests < spec.min_requests:
+        shared.enough = spec.min_requests
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(done), spec.timeout_s - spec.duration_s)
     elapsed = time.perf_counter() - t0
     shared.stopping = True
     result = shared.result

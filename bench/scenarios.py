@@ -32,13 +32,17 @@ PAGE_SIZES = (10, 100, 500)
 class Plan:
     """Durations and repetitions; ``quick`` shrinks them for a smoke run."""
 
-    rounds: int = 3
-    duration_s: float = 3.0
+    rounds: int = 5
+    duration_s: float = 2.0
     warmup_s: float = 0.5
     connections: int = 10
-    page_duration_s: float = 5.0
-    """Large pages answer a few times a second under load: longer runs, same connections."""
-    latency_requests: int = 120
+    page_duration_s: float = 3.0
+    page_connections: int = 2
+    page_min_requests: int = 6
+    """Large pages take tens of milliseconds each: two closed-loop connections keep one
+    worker busy (one queued while one is served), more would only queue, and longer runs
+    give enough answers per run."""
+    latency_requests: int = 100
     memory_requests: int = 10_000
 
 
@@ -80,9 +84,10 @@ def _throughput(
         result = load(
             ctx.servers[server],
             bodies,
-            connections=plan.connections,
+            connections=plan.page_connections if long else plan.connections,
             duration_s=plan.page_duration_s if long else plan.duration_s,
             warmup_s=2 * plan.warmup_s if long else plan.warmup_s,
+            min_requests=plan.page_min_requests if long else 1,
             headers=headers,
         )
         return result.rps

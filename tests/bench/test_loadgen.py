@@ -123,3 +123,11 @@ async def test_runs_as_its_own_process(tiny: TinyServer) -> None:
     assert result.requests == 40
     assert result.errors == 20
     assert tiny.received == 40
+
+
+async def test_keeps_going_past_the_duration_until_the_minimum_is_counted(
+    tiny: TinyServer,
+) -> None:
+    result = await run_load(_spec(tiny, [OK], connections=2, duration_s=0.0, min_requests=50))
+    assert result.requests >= 50
+    assert result.errors == 0
