@@ -37,6 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every server on CPU 0, the load generator on CPU 1; see the README's Performance section.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 schema: $(STAMP)
 	$(BIN)/frontdesk export-schema --output schema.graphql
 

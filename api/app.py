@@ -17,6 +17,7 @@ from api.metrics import metrics_endpoint
 from api.middleware import RequestIdMiddleware
 from api.security import build_security
 from api.security_middleware import AuthenticationMiddleware, BodySizeLimitMiddleware
+from resolvers.debug_counters import DebugCounters
 from resolvers.schema import build_schema
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
     see each other's keys.
     """
     schema = build_schema()
+    if settings.debug_counters:
+        schema.extensions = (*schema.extensions, DebugCounters)
     graphql = FrontdeskGraphQL(
         schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from api.erp import erp_config
 from api.metrics import Metrics
 from crm_store.session import create_engine, create_sessionmaker
+from crm_store.statement_count import install_statement_counter
 from erp_gateway.factory import build_stack
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ def build_lifespan(settings: Settings, overrides: Overrides) -> object:
                 echo=settings.database_echo,
             )
             sessionmaker = create_sessionmaker(owned_engine)
+            if settings.debug_counters:
+                install_statement_counter(owned_engine)
         metrics = Metrics()
         erp = build_stack(erp_config(settings), observer=metrics, adapter=overrides.erp_adapter)
         await erp.gateway.start()

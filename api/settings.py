@@ -193,6 +193,10 @@ class Settings(BaseSettings):
         """The Maildir notices go to when no SMTP server is configured."""
         return self.data_dir / "mail"
 
+    # --- benchmark
+    debug_counters: bool = False
+    """Add ``extensions.counters`` (ERP calls, SQL statements) to every GraphQL answer."""
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:
