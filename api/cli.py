@@ -63,11 +63,14 @@ async def _check_revision(settings: Settings) -> str | None:
 
 
 async def prepare(settings: Settings) -> None:
-    """What a first start needs: on the embedded default, create and migrate the store."""
+    """What a first start needs: on the embedded default, create and migrate the store and
+    seed the demo ERP and the demo CRM data once (never over existing data)."""
     await cli_erp.ensure_demo_erp(settings)
     if settings.embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         await _migrate(settings)
+        if settings.erp_is_demo:
+            await cli_leads.seed_crm_demo_into(settings)
         return
     problem = await _check_revision(settings)
     if problem:

@@ -54,6 +54,11 @@ async def run_import(settings: Settings, text: str, options: ImportOptions) -> I
 async def run_seed_crm_demo(settings: Settings) -> DemoSummary | None:
     """Seed the demo CRM data into the configured store (None when it holds data already)."""
     await _ready(settings)
+    return await seed_crm_demo_into(settings)
+
+
+async def seed_crm_demo_into(settings: Settings) -> DemoSummary | None:
+    """Seed the demo CRM data into a store that is already migrated."""
     engine = create_engine(settings.crm_database_url)
     uow = UnitOfWork(create_sessionmaker(engine))
     try:

@@ -74,14 +74,14 @@ def test_serve_on_the_embedded_default_creates_the_store_and_answers(tmp_path: P
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             try:
                 response = httpx.post(f"{url}/graphql", json={"query": "{ __typename }"})
                 break
             except httpx.TransportError:
                 assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "frontdesk serve did not answer in 30 s"
+                assert time.monotonic() < deadline, "frontdesk serve did not answer in 120 s"
                 time.sleep(0.2)
         assert response.status_code == 401
         key = (tmp_path / ".frontdesk" / "demo-admin-key").read_text().strip()
