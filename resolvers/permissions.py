@@ -128,7 +128,10 @@ _REQUIRES: dict[Capability, type[BasePermission]] = {}
 def requires(capability: Capability) -> type[BasePermission]:
     """The permission class for ``capability``: ``permission_classes=[requires(C.X)]``.
 
-    A denial is an error coded ``FORBIDDEN`` that names the capability needed.
+    A denial is an error coded ``FORBIDDEN`` that names the capability needed. A field with
+    permission classes cannot have an argument whose Python name is ``source`` (strawberry's
+    permission extension takes that keyword): name it ``source_`` with
+    ``strawberry.argument(name="source")``, as ``leads`` does.
     """
     if capability not in _REQUIRES:
         _REQUIRES[capability] = type(

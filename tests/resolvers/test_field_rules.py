@@ -9,11 +9,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from resolvers.permissions import Capability, can
+from resolvers.permissions import PERMISSIONS, Capability, can
 from resolvers.principal import Principal, PrincipalKind, Role
 from tests.resolvers.test_scoping import ROOT_FIELDS
 from tests.support.graphql import gql
@@ -144,3 +146,20 @@ async def test_each_root_field_is_refused_to_the_roles_without_its_capability(
             assert [e["extensions"] for e in top_level] == [
                 {"code": "FORBIDDEN", "needs": needs.value}
             ], role
+
+
+def test_the_readme_permission_table_is_the_code_s() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Authorization") : readme.index("### Partner scoping")]
+    header = next(line for line in section.splitlines() if line.startswith("| capability"))
+    roles = [Role(cell.strip()) for cell in header.strip("|").split("|")[1:]]
+    documented: dict[Role, set[Capability]] = {role: set() for role in roles}
+    for line in section.splitlines():
+        match = re.match(r"\| `([a-z:-]+)`", line)
+        if match is None:
+            continue
+        cells = line.strip().strip("|").split("|")[1:]
+        for role, cell in zip(roles, cells, strict=True):
+            if "✓" in cell:
+                documented[role].add(Capability(match.group(1)))
+    assert documented == {role: set(PERMISSIONS[role]) for role in Role}
