@@ -40,6 +40,15 @@ def _partner_by_customer(uow: UnitOfWork) -> DataLoader[str, str | None]:
     return DataLoader(load_fn=load)
 
 
+def _customers_by_partner(uow: UnitOfWork) -> DataLoader[str, frozenset[str]]:
+    async def load(partners: Sequence[str]) -> list[frozenset[str]]:
+        async with uow.session() as session:
+            repository = PartnerAssignmentRepository(session)
+            return [frozenset(await repository.customers_of(p)) for p in partners]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass(slots=True, frozen=True, kw_only=True)
 class Loaders:
     # --- ERP
@@ -58,6 +67,8 @@ class Loaders:
     # --- security
     partner_by_customer: DataLoader[str, str | None]
     """The partner a customer is assigned to (partner scoping), ``None`` when unassigned."""
+    customers_by_partner: DataLoader[str, frozenset[str]]
+    """The customers assigned to a partner: read once per operation, then cached."""
 
     @classmethod
     def create(cls, *, uow: UnitOfWork, erp: ErpAccess | None = None) -> Loaders:
@@ -75,4 +86,5 @@ class Loaders:
             interactions_by_contact=crm.interactions_by(uow, InteractionOwner.CONTACT),
             # --- security
             partner_by_customer=_partner_by_customer(uow),
+            customers_by_partner=_customers_by_partner(uow),
         )

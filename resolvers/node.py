@@ -1,7 +1,9 @@
 """Relay global object identification: ``Node``, global ids and the ``node`` query.
 
 A global id is URL-safe base64 of ``"<TypeName>:<key>"``. Each domain registers how to load
-its type by key in ``NodeRegistry``; ``node(id)`` returns null for an unknown or malformed id.
+its type by key in ``NodeRegistry``; ``node(id)`` returns null for an unknown or malformed id,
+``FORBIDDEN`` when the principal may not read the type, and null for an object outside a
+partner's scope (``resolvers/scoping.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 import strawberry
 
 from resolvers.context import Info
+from resolvers.scoping import only_visible, require_readable
 
 NodeLoader = Callable[[Info, str], Awaitable["Node | None"]]
 
@@ -60,4 +63,5 @@ class NodeRegistry:
         loader = self._loaders.get(decoded[0])
         if loader is None:
             return None
-        return await loader(info, decoded[1])
+        require_readable(info, decoded[0])
+        return await only_visible(info, await loader(info, decoded[1]))

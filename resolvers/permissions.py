@@ -6,8 +6,9 @@ table is a copy of it. Fields and mutations declare what they need with
 naming the capability (``require(info, capability)`` does the same inside a resolver).
 
 Partner principals are scoped: ``partner_scope(info)`` is ``None`` for everyone else and the
-partner id for a partner, and ``customer_visible(info, number)`` says whether a customer is
-assigned to the asking partner (through the ``partner_by_customer`` loader).
+partner id for a partner, ``visible_customers(info)`` the set of customer numbers assigned to
+it (one query per operation), and ``customer_visible(info, number)`` says whether a customer
+is among them. ``resolvers/scoping.py`` applies these to every ``Node`` type.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from resolvers.principal import Principal, Role
 
 class Capability(StrEnum):
     READ_CUSTOMERS = "read:customers"
+    READ_CREDIT_HOLD = "read:credit-hold"
     READ_CREDIT = "read:credit"
     WRITE_CUSTOMERS = "write:customers"
     WRITE_CONTACTS = "write:contacts"
@@ -44,6 +46,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
     Role.SALES: frozenset(
         {
             C.READ_CUSTOMERS,
+            C.READ_CREDIT_HOLD,
             C.WRITE_CONTACTS,
             C.WRITE_INTERACTIONS,
             C.READ_LEADS,
@@ -53,7 +56,14 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
         }
     ),
     Role.SERVICE: frozenset(
-        {C.READ_CUSTOMERS, C.READ_CREDIT, C.WRITE_CONTACTS, C.WRITE_INTERACTIONS, C.WRITE_CASES}
+        {
+            C.READ_CUSTOMERS,
+            C.READ_CREDIT_HOLD,
+            C.READ_CREDIT,
+            C.WRITE_CONTACTS,
+            C.WRITE_INTERACTIONS,
+            C.WRITE_CASES,
+        }
     ),
     Role.MARKETING: frozenset(
         {C.READ_CUSTOMERS, C.READ_LEADS, C.WRITE_LEADS, C.READ_CAMPAIGNS, C.WRITE_CAMPAIGNS}
@@ -61,6 +71,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
     Role.MANAGER: frozenset(
         {
             C.READ_CUSTOMERS,
+            C.READ_CREDIT_HOLD,
             C.READ_CREDIT,
             C.WRITE_CUSTOMERS,
             C.WRITE_CONTACTS,
@@ -76,10 +87,16 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
     ),
     Role.ADMIN: frozenset(Capability),
     Role.PARTNER: frozenset(
-        {C.READ_CUSTOMERS, C.WRITE_CONTACTS, C.WRITE_INTERACTIONS, C.READ_LEADS, C.READ_CAMPAIGNS}
+        {C.READ_CUSTOMERS, C.WRITE_CONTACTS, C.WRITE_INTERACTIONS, C.READ_CAMPAIGNS}
     ),
 }
-"""Role -> what it may do. A principal may do what any of its roles may do."""
+"""Role -> what it may do. A principal may do what any of its roles may do.
+
+``read:credit-hold`` is the ``creditHold`` flag alone (and the ``customers(creditHold:)``
+filter, which would reveal it): sales must know not to sell on credit to a blocked customer.
+``read:credit`` is the rest of the credit standing: ``creditHoldReason``, ``creditLimit``,
+``paymentTerms`` and ``balance``. Partners see no leads at all (no ``read:leads``).
+"""
 
 
 def capabilities_of(principal: Principal | None) -> frozenset[Capability]:
@@ -111,7 +128,10 @@ _REQUIRES: dict[Capability, type[BasePermission]] = {}
 def requires(capability: Capability) -> type[BasePermission]:
     """The permission class for ``capability``: ``permission_classes=[requires(C.X)]``.
 
-    A denial is an error coded ``FORBIDDEN`` that names the capability needed.
+    A denial is an error coded ``FORBIDDEN`` that names the capability needed. A field with
+    permission classes cannot have an argument whose Python name is ``source`` (strawberry's
+    permission extension takes that keyword): name it ``source_`` with
+    ``strawberry.argument(name="source")``, as ``leads`` does.
     """
     if capability not in _REQUIRES:
         _REQUIRES[capability] = type(
@@ -155,10 +175,25 @@ def partner_scope(info: Info) -> str | None:
     return principal.partner_id or ""
 
 
-async def customer_visible(info: Info, customer_number: str) -> bool:
-    """Whether the principal may see the customer ``customer_number`` at all."""
+async def visible_customers(info: Info) -> frozenset[str] | None:
+    """The customer numbers the principal may see; ``None``: no restriction.
+
+    For a partner this is the set of customers assigned to it, read once per operation
+    (the ``customers_by_partner`` loader caches it): lists filter by it in SQL or in the ERP
+    search, single objects are checked against it.
+    """
     scope = partner_scope(info)
     if scope is None:
+        return None
+    return await info.context.loaders.customers_by_partner.load(scope)
+
+
+async def customer_visible(info: Info, customer_number: str | None) -> bool:
+    """Whether the principal may see the customer ``customer_number`` at all.
+
+    ``None`` (an object attached to no customer) is visible to everyone but partners.
+    """
+    numbers = await visible_customers(info)
+    if numbers is None:
         return True
-    assigned = await info.context.loaders.partner_by_customer.load(customer_number)
-    return assigned == scope
+    return customer_number is not None and customer_number in numbers

@@ -43,6 +43,7 @@ pytest_plugins = [
     "tests.support.crm",
     "tests.support.erp",
     "tests.support.payments",
+    "tests.support.scoping",
     "tests.support.security",
 ]
 

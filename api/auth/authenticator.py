@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 class Authenticator:
-    """Shared by HTTP requests and (later) WebSocket ``connection_init`` payloads."""
+    """Shared by HTTP requests and WebSocket ``connection_init`` payloads (through
+    ``credentials_from_connection_params``)."""
 
     def __init__(
         self,
@@ -67,3 +68,17 @@ def credentials_from_headers(headers: Mapping[str, str]) -> str | None:
         return value.strip() if scheme.lower() == "bearer" and value.strip() else None
     api_key = headers.get("x-api-key")
     return api_key.strip() if api_key else None
+
+
+def credentials_from_connection_params(payload: object) -> str | None:
+    """The credentials in a graphql-transport-ws ``connection_init`` payload.
+
+    Browsers cannot set headers on a WebSocket handshake, so clients send them in the
+    payload, shaped like the headers (names in any case): ``{"Authorization": "Bearer
+    <token or key>"}`` or ``{"X-API-Key": "<key>"}``. Pass the result to
+    ``Authenticator.authenticate`` as for HTTP; anything else gives ``None``.
+    """
+    if not isinstance(payload, dict):
+        return None
+    headers = {str(k).lower(): v for k, v in payload.items() if isinstance(v, str)}
+    return credentials_from_headers(headers)

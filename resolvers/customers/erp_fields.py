@@ -4,6 +4,11 @@ Each field awaits the customer's record: the one the Customer was built with
 (``Customer.from_erp``), else ``customer_by_number`` (one gateway call per level). When the
 ERP cannot answer and nothing is cached, the field is null with ``ERP_UNAVAILABLE`` at its
 path; the customer's number, id and CRM fields resolve all the same.
+
+Credit fields are for the roles of the permission table: ``creditHold`` needs
+``read:credit-hold``; ``creditHoldReason``, ``creditLimit``, ``paymentTerms`` and ``balance``
+need ``read:credit``. Without it the field is null with ``FORBIDDEN`` at its path, and the
+rest of the answer stands.
 """
 
 from __future__ import annotations
@@ -19,8 +24,12 @@ from erp_gateway.records import ErpCustomer
 from resolvers.context import Info
 from resolvers.customers.erp_types import Address, AddressRole, Money
 from resolvers.errors import ErrorCode, FrontdeskError
+from resolvers.permissions import Capability, requires
 
 log = structlog.get_logger("frontdesk.erp")
+
+CREDIT_HOLD = [requires(Capability.READ_CREDIT_HOLD)]
+CREDIT = [requires(Capability.READ_CREDIT)]
 
 
 class ErpUnavailableError(FrontdeskError):
@@ -66,27 +75,33 @@ class CustomerErpFields:
         record = await self._record(info)
         return record.email if record else None
 
-    @strawberry.field(description="True when the ERP blocks new orders on credit.")
+    @strawberry.field(
+        description="True when the ERP blocks new orders on credit.", permission_classes=CREDIT_HOLD
+    )
     async def credit_hold(self, info: Info) -> bool | None:
         record = await self._record(info)
         return record.credit_hold if record else None
 
-    @strawberry.field(description="Why the customer is on credit hold.")
+    @strawberry.field(description="Why the customer is on credit hold.", permission_classes=CREDIT)
     async def credit_hold_reason(self, info: Info) -> str | None:
         record = await self._record(info)
         return record.credit_hold_reason if record else None
 
-    @strawberry.field(description="The credit limit in the customer's currency.")
+    @strawberry.field(
+        description="The credit limit in the customer's currency.", permission_classes=CREDIT
+    )
     async def credit_limit(self, info: Info) -> Money | None:
         record = await self._record(info)
         return Money.from_erp(record.credit_limit) if record else None
 
-    @strawberry.field(description="Payment terms, as the ERP words them.")
+    @strawberry.field(
+        description="Payment terms, as the ERP words them.", permission_classes=CREDIT
+    )
     async def payment_terms(self, info: Info) -> str | None:
         record = await self._record(info)
         return record.payment_terms if record else None
 
-    @strawberry.field(description="Open receivable balance.")
+    @strawberry.field(description="Open receivable balance.", permission_classes=CREDIT)
     async def balance(self, info: Info) -> Money | None:
         record = await self._record(info)
         return Money.from_erp(record.balance) if record else None

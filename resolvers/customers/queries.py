@@ -1,4 +1,10 @@
-"""``customer(number)``, ``customers(...)`` and the Customer node loader."""
+"""``customer(number)``, ``customers(...)`` and the Customer node loader.
+
+A partner sees only its assigned customers: ``customer`` answers null for any other number
+without asking the ERP, and ``customers`` hands the assigned numbers to the ERP search
+(``CustomerQuery.numbers``), so paging, ``hasNextPage`` and ``totalCount`` are the ERP's own
+over the partner's customers alone.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,16 @@ from resolvers.customers.erp_fields import ErpUnavailableError
 from resolvers.customers.types import Customer
 from resolvers.errors import BadUserInput
 from resolvers.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from resolvers.permissions import Capability, customer_visible, require, requires, visible_customers
 
 MAX_SEARCH_LENGTH = 100
 
 
 async def load_customer(info: Info, number: str) -> Customer | None:
-    """The customer, None when the ERP says there is none; number only when it cannot say."""
+    """The customer, None when the ERP says there is none (or it is out of the principal's
+    scope); number only when the ERP cannot say."""
+    if not await customer_visible(info, number):
+        return None
     try:
         fetched = await info.context.loaders.customer_by_number.load(number)
     except ErpUnavailable:
@@ -33,12 +43,19 @@ async def customer_node(info: Info, key: str) -> Customer | None:
 
 @strawberry.type
 class CustomerQueries:
-    @strawberry.field(description="A customer by number; null when the ERP has no such customer.")
+    @strawberry.field(
+        description="A customer by number; null when the ERP has no such customer.",
+        permission_classes=[requires(Capability.READ_CUSTOMERS)],
+    )
     async def customer(self, info: Info, number: str) -> Customer | None:
         return await load_customer(info, number)
 
     @strawberry.field(
-        description="Customers ordered by number: `search` matches number, name or tax id."
+        description=(
+            "Customers ordered by number: `search` matches number, name or tax id. "
+            "Filtering by `creditHold` needs read:credit-hold."
+        ),
+        permission_classes=[requires(Capability.READ_CUSTOMERS)],
     )
     async def customers(
         self,
@@ -55,6 +72,17 @@ class CustomerQueries:
         after_number = cursor[0] if cursor is not None else None
         if cursor is not None and not isinstance(after_number, str):
             raise BadUserInput("`after` is not a cursor this list gave out")
+        if credit_hold is not None:
+            require(info, Capability.READ_CREDIT_HOLD)  # the filter would reveal the flag
+        scope = await visible_customers(info)
+        if scope is not None and not scope:
+            empty = PageInfo(
+                has_next_page=False,
+                has_previous_page=after is not None,
+                start_cursor=None,
+                end_cursor=None,
+            )
+            return Connection(edges=[], page_info=empty, total_count=0)
         erp = info.context.erp
         if erp is None:
             raise ErpUnavailableError("No ERP is configured.")
@@ -63,6 +91,7 @@ class CustomerQueries:
             credit_hold=credit_hold,
             limit=size,
             after=after_number if isinstance(after_number, str) else None,
+            numbers=tuple(sorted(scope)) if scope is not None else None,
         )
         try:
             page = await erp.gateway.search_customers(query)

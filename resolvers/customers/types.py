@@ -6,11 +6,15 @@ import strawberry
 
 from erp_gateway.freshness import Fetched
 from erp_gateway.records import ErpCustomer
+from resolvers.context import Info
 from resolvers.crm.customer_fields import CustomerCrmFields
 from resolvers.customers.erp_fields import CustomerErpFields
 from resolvers.node import Node, to_global_id
+from resolvers.permissions import Capability
+from resolvers.scoping import only_visible, scoped
 
 
+@scoped(Capability.READ_CUSTOMERS, customer="number")
 @strawberry.type(description="A customer: the ERP's record and the CRM's history, by number.")
 class Customer(CustomerCrmFields, CustomerErpFields, Node):
     @classmethod
@@ -26,3 +30,10 @@ class Customer(CustomerCrmFields, CustomerErpFields, Node):
             number=record.number,
             prefetched=Fetched(record, stale=stale),
         )
+
+
+async def visible_customer(info: Info, number: str | None) -> Customer | None:
+    """The customer ``number`` for a nested field, ``None`` when out of the principal's scope."""
+    if number is None:
+        return None
+    return await only_visible(info, Customer.from_number(number))

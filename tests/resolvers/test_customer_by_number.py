@@ -20,6 +20,7 @@ from resolvers.context import Context
 from resolvers.customers.erp_access import ErpAccess
 from resolvers.customers.types import Customer
 from resolvers.loaders import Loaders
+from resolvers.principal import Principal, PrincipalKind, Role
 from tests.support.erp import CountingGateway
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ class ListingQuery:
 
 
 SCHEMA = strawberry.Schema(query=ListingQuery)
+ADMIN = Principal(
+    kind=PrincipalKind.SERVICE, subject="test", name="test", roles=frozenset({Role.ADMIN})
+)
 DOCUMENT = """query($numbers: [String!]!) { listed(numbers: $numbers) {
   number name taxId creditHold creditHoldReason creditLimit { amount currency } paymentTerms
   balance { amount currency } email billingAddress { city } shippingAddress { city }
@@ -55,6 +59,7 @@ def context(store: Store, gateway: CachingGateway) -> Context:
         loaders=Loaders.create(uow=uow, erp=erp),
         erp=erp,
         extensions=erp.extensions,
+        principal=ADMIN,  # reads every field, credit ones included
     )
 
 

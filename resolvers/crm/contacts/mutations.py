@@ -1,4 +1,8 @@
-"""Writing contacts: createContact, updateContact, archiveContact."""
+"""Writing contacts: createContact, updateContact, archiveContact (needs write:contacts).
+
+A partner writes only to its own customers' contacts; anything else is refused with a
+``FORBIDDEN`` user error at the input field, before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from resolvers.crm.contacts.types import Contact
 from resolvers.crm.ids import row_id
 from resolvers.crm.problems import not_found, user_errors
 from resolvers.errors import UserError
+from resolvers.permissions import Capability, requires
+from resolvers.scoping import object_scope_errors, scope_errors
 from workflows import contacts as workflow
 from workflows.problems import Outcome
 
@@ -67,10 +73,26 @@ def _contact(outcome: Outcome[ContactRow]) -> Contact | None:
     return Contact.from_row(outcome.value) if outcome.value is not None else None
 
 
+async def _contact_scope_errors(info: Info, key: int) -> list[UserError]:
+    async def load() -> Contact | None:
+        row = await info.context.loaders.contact_by_id.load(key)
+        return Contact.from_row(row) if row is not None else None
+
+    return await object_scope_errors(info, load, "contactId")
+
+
+WRITE_CONTACTS = [requires(Capability.WRITE_CONTACTS)]
+
+
 @strawberry.type
 class ContactMutation:
-    @strawberry.mutation(description="Add a person to an ERP customer.")
+    @strawberry.mutation(
+        description="Add a person to an ERP customer.", permission_classes=WRITE_CONTACTS
+    )
     async def create_contact(self, info: Info, input: CreateContactInput) -> CreateContactPayload:
+        refused = await scope_errors(info, input.customer_number, "customerNumber")
+        if refused:
+            return CreateContactPayload(contact=None, user_errors=refused)
         values = {
             "name": input.name,
             "title": input.title,
@@ -89,11 +111,17 @@ class ContactMutation:
             contact=_contact(outcome), user_errors=user_errors(outcome.problems)
         )
 
-    @strawberry.mutation(description="Change a contact's data; only the fields given change.")
+    @strawberry.mutation(
+        description="Change a contact's data; only the fields given change.",
+        permission_classes=WRITE_CONTACTS,
+    )
     async def update_contact(self, info: Info, input: UpdateContactInput) -> UpdateContactPayload:
         key = row_id(input.contact_id, "Contact")
         if key is None:
             return UpdateContactPayload(contact=None, user_errors=not_found("contact", "contactId"))
+        refused = await _contact_scope_errors(info, key)
+        if refused:
+            return UpdateContactPayload(contact=None, user_errors=refused)
         values = {
             name: getattr(input, name)
             for name in workflow.CONTACT_FIELDS
@@ -107,7 +135,10 @@ class ContactMutation:
             contact=_contact(outcome), user_errors=user_errors(outcome.problems)
         )
 
-    @strawberry.mutation(description="Stop listing a contact; its history stays.")
+    @strawberry.mutation(
+        description="Stop listing a contact; its history stays.",
+        permission_classes=WRITE_CONTACTS,
+    )
     async def archive_contact(
         self, info: Info, input: ArchiveContactInput
     ) -> ArchiveContactPayload:
@@ -116,6 +147,9 @@ class ContactMutation:
             return ArchiveContactPayload(
                 contact=None, user_errors=not_found("contact", "contactId")
             )
+        refused = await _contact_scope_errors(info, key)
+        if refused:
+            return ArchiveContactPayload(contact=None, user_errors=refused)
         outcome = await workflow.archive_contact(info.context.uow, key)
         return ArchiveContactPayload(
             contact=_contact(outcome), user_errors=user_errors(outcome.problems)

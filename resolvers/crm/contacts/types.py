@@ -14,11 +14,14 @@ from resolvers.crm.interactions.paging import interaction_connection, interactio
 from resolvers.crm.interactions.types import Interaction
 from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
+from resolvers.permissions import Capability
+from resolvers.scoping import scoped
 
 if TYPE_CHECKING:
     from resolvers.customers.types import Customer
 
 
+@scoped(Capability.READ_CUSTOMERS, customer="customer_number")
 @strawberry.type(description="A person at a customer (the company itself lives in the ERP).")
 class Contact(Node):
     customer_number: str
@@ -47,10 +50,12 @@ class Contact(Node):
         )
 
     @strawberry.field(description="The customer this person works for.")
-    def customer(self) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")]:
-        from resolvers.customers.types import Customer
+    async def customer(
+        self, info: Info
+    ) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")] | None:
+        from resolvers.customers.types import visible_customer
 
-        return Customer.from_number(self.customer_number)
+        return await visible_customer(info, self.customer_number)
 
     @strawberry.field(description="Interactions with this person, newest first.")
     async def interactions(

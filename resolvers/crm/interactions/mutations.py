@@ -1,4 +1,8 @@
-"""logInteraction: add an entry to a customer's and/or a lead's activity history."""
+"""logInteraction: add an entry to a customer's and/or a lead's activity history.
+
+Needs write:interactions. A partner logs only on its own customers (with their contacts),
+never on a lead; anything else is a ``FORBIDDEN`` user error at the input field.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,14 @@ from crm_store.models.enums import Direction as StoredDirection
 from crm_store.models.enums import InteractionKind as StoredKind
 from resolvers.context import Info
 from resolvers.crm.actor import actor_of
+from resolvers.crm.contacts.types import Contact
 from resolvers.crm.enums import Direction, InteractionKind
 from resolvers.crm.ids import row_id
 from resolvers.crm.interactions.types import Interaction
 from resolvers.crm.problems import not_found, user_errors
-from resolvers.errors import UserError
+from resolvers.errors import ErrorCode, UserError, user_error
+from resolvers.permissions import Capability, partner_scope, requires
+from resolvers.scoping import OUT_OF_SCOPE, object_scope_errors, scope_errors
 from workflows.interactions import InteractionDraft, log_interaction
 
 
@@ -46,9 +53,32 @@ class LogInteractionPayload:
     user_errors: list[UserError]
 
 
+async def _scope_errors(
+    info: Info, input: LogInteractionInput, contact_id: int | None
+) -> list[UserError]:
+    if partner_scope(info) is None:
+        return []
+    if input.lead_id is not None:  # partners see no leads
+        return [user_error(ErrorCode.FORBIDDEN, OUT_OF_SCOPE, "input", "leadId")]
+    errors: list[UserError] = []
+    if input.customer_number is not None:
+        errors += await scope_errors(info, input.customer_number, "customerNumber")
+    if contact_id is not None:
+
+        async def load() -> Contact | None:
+            row = await info.context.loaders.contact_by_id.load(contact_id)
+            return Contact.from_row(row) if row is not None else None
+
+        errors += await object_scope_errors(info, load, "contactId")
+    return errors
+
+
 @strawberry.type
 class InteractionMutation:
-    @strawberry.mutation(description="Log a call, e-mail, meeting, note, complaint, ...")
+    @strawberry.mutation(
+        description="Log a call, e-mail, meeting, note, complaint, ...",
+        permission_classes=[requires(Capability.WRITE_INTERACTIONS)],
+    )
     async def log_interaction(
         self, info: Info, input: LogInteractionInput
     ) -> LogInteractionPayload:
@@ -60,6 +90,9 @@ class InteractionMutation:
             return LogInteractionPayload(
                 interaction=None, user_errors=not_found("contact", "contactId")
             )
+        refused = await _scope_errors(info, input, contact_id)
+        if refused:
+            return LogInteractionPayload(interaction=None, user_errors=refused)
         draft = InteractionDraft(
             kind=StoredKind(input.kind.value),
             direction=StoredDirection(input.direction.value),

@@ -7,6 +7,8 @@ import strawberry
 from resolvers.context import Info
 from resolvers.crm.ids import row_id
 from resolvers.crm.interactions.types import Interaction
+from resolvers.permissions import Capability, requires
+from resolvers.scoping import only_visible
 
 
 async def load_interaction_node(info: Info, key: str) -> Interaction | None:
@@ -19,10 +21,13 @@ async def load_interaction_node(info: Info, key: str) -> Interaction | None:
 
 @strawberry.type
 class InteractionQuery:
-    @strawberry.field(description="An interaction by id; null when there is none.")
+    @strawberry.field(
+        description="An interaction by id; null when there is none.",
+        permission_classes=[requires(Capability.READ_CUSTOMERS)],
+    )
     async def interaction(self, info: Info, id: strawberry.ID) -> Interaction | None:
         key = row_id(id, "Interaction")
         if key is None:
             return None
         row = await info.context.loaders.interaction_by_id.load(key)
-        return Interaction.from_row(row) if row is not None else None
+        return await only_visible(info, Interaction.from_row(row) if row is not None else None)

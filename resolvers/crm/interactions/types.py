@@ -11,6 +11,8 @@ from crm_store.models.interactions import InteractionRow
 from resolvers.context import Info
 from resolvers.crm.enums import ComplaintStatus, Direction, InteractionKind
 from resolvers.node import Node, to_global_id
+from resolvers.permissions import Capability, requires
+from resolvers.scoping import only_visible, scoped
 
 if TYPE_CHECKING:
     from resolvers.crm.contacts.types import Contact
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from resolvers.customers.types import Customer
 
 
+@scoped(Capability.READ_CUSTOMERS, customer="customer_number")
 @strawberry.type(description="A call, e-mail, meeting, note, complaint or payment notice.")
 class Interaction(Node):
     kind: InteractionKind
@@ -64,16 +67,17 @@ class Interaction(Node):
         )
 
     @strawberry.field(description="The customer, when it is attached to one.")
-    def customer(
-        self,
+    async def customer(
+        self, info: Info
     ) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")] | None:
-        from resolvers.customers.types import Customer
+        from resolvers.customers.types import visible_customer
 
-        if self.customer_number is None:
-            return None
-        return Customer.from_number(self.customer_number)
+        return await visible_customer(info, self.customer_number)
 
-    @strawberry.field(description="The lead, when it is attached to one.")
+    @strawberry.field(
+        description="The lead, when it is attached to one (needs read:leads).",
+        permission_classes=[requires(Capability.READ_LEADS)],
+    )
     async def lead(
         self, info: Info
     ) -> Annotated[Lead, strawberry.lazy("resolvers.crm.leads.types")] | None:
@@ -82,7 +86,7 @@ class Interaction(Node):
         if self.lead_id is None:
             return None
         row = await info.context.loaders.lead_by_id.load(self.lead_id)
-        return Lead.from_row(row) if row is not None else None
+        return await only_visible(info, Lead.from_row(row) if row is not None else None)
 
     @strawberry.field(description="The customer's contact it was with, if recorded.")
     async def contact(
@@ -93,4 +97,4 @@ class Interaction(Node):
         if self.contact_id is None:
             return None
         row = await info.context.loaders.contact_by_id.load(self.contact_id)
-        return Contact.from_row(row) if row is not None else None
+        return await only_visible(info, Contact.from_row(row) if row is not None else None)

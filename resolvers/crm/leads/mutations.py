@@ -1,4 +1,7 @@
-"""Writing leads: createLead, updateLead, advanceLead (the qualification workflow)."""
+"""Writing leads: createLead, updateLead, advanceLead (the qualification workflow).
+
+All need write:leads (partners never have it: they see no leads).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from resolvers.crm.ids import row_id
 from resolvers.crm.leads.types import Lead
 from resolvers.crm.problems import not_found, user_errors
 from resolvers.errors import UserError
+from resolvers.permissions import Capability, requires
 from workflows import leads as workflow
 from workflows.problems import Outcome
 
@@ -85,9 +89,14 @@ def _lead(outcome: Outcome[LeadRow]) -> Lead | None:
     return Lead.from_row(outcome.value) if outcome.value is not None else None
 
 
+WRITE_LEADS = [requires(Capability.WRITE_LEADS)]
+
+
 @strawberry.type
 class LeadMutation:
-    @strawberry.mutation(description="Record a new lead (status NEW).")
+    @strawberry.mutation(
+        description="Record a new lead (status NEW).", permission_classes=WRITE_LEADS
+    )
     async def create_lead(self, info: Info, input: CreateLeadInput) -> CreateLeadPayload:
         values = {name: getattr(input, name) for name in workflow.LEAD_FIELDS}
         outcome = await workflow.create_lead(
@@ -95,7 +104,10 @@ class LeadMutation:
         )
         return CreateLeadPayload(lead=_lead(outcome), user_errors=user_errors(outcome.problems))
 
-    @strawberry.mutation(description="Change a lead's data; only the fields given change.")
+    @strawberry.mutation(
+        description="Change a lead's data; only the fields given change.",
+        permission_classes=WRITE_LEADS,
+    )
     async def update_lead(self, info: Info, input: UpdateLeadInput) -> UpdateLeadPayload:
         key = row_id(input.lead_id, "Lead")
         if key is None:
@@ -118,7 +130,8 @@ class LeadMutation:
         description=(
             "Move a lead to `to` when that step's rule holds (INVALID_TRANSITION names the "
             "unmet rule otherwise); the step is recorded in its history with the actor."
-        )
+        ),
+        permission_classes=WRITE_LEADS,
     )
     async def advance_lead(self, info: Info, input: AdvanceLeadInput) -> AdvanceLeadPayload:
         key = row_id(input.lead_id, "Lead")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from crm_store.models.enums import LeadStatus as StoredStatus
@@ -12,6 +14,8 @@ from resolvers.crm.ids import row_id
 from resolvers.crm.leads.types import Lead
 from resolvers.errors import BadUserInput
 from resolvers.pagination import Connection, connection, decode_cursor, page_size
+from resolvers.permissions import Capability, requires
+from resolvers.scoping import only_visible
 
 MAX_SEARCH_LENGTH = 100
 
@@ -35,26 +39,31 @@ def _after_id(after: str | None) -> int | None:
 
 @strawberry.type
 class LeadQuery:
-    @strawberry.field(description="A lead by id; null when there is none.")
+    @strawberry.field(
+        description="A lead by id; null when there is none.",
+        permission_classes=[requires(Capability.READ_LEADS)],
+    )
     async def lead(self, info: Info, id: strawberry.ID) -> Lead | None:
         key = row_id(id, "Lead")
         if key is None:
             return None
         row = await info.context.loaders.lead_by_id.load(key)
-        return Lead.from_row(row) if row is not None else None
+        return await only_visible(info, Lead.from_row(row) if row is not None else None)
 
     @strawberry.field(
         description=(
             "Leads, newest first. `search` matches name, company or e-mail (any case); "
-            "the other filters match exactly."
-        )
+            "the other filters match exactly. Partners see no leads (no read:leads)."
+        ),
+        permission_classes=[requires(Capability.READ_LEADS)],
     )
     async def leads(
         self,
         info: Info,
         status: LeadStatus | None = None,
         owner: str | None = None,
-        source: str | None = None,
+        # Not ``source``: strawberry's permission extension takes that keyword for itself.
+        source_: Annotated[str | None, strawberry.argument(name="source")] = None,
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -66,7 +75,7 @@ class LeadQuery:
         filter = LeadFilter(
             status=StoredStatus(status.value) if status is not None else None,
             owner=owner,
-            source=source,
+            source=source_,
             search=search.strip() if search else None,
         )
         async with info.context.uow.session() as session:

@@ -14,6 +14,8 @@ from resolvers.crm.interactions.paging import interaction_connection, interactio
 from resolvers.crm.interactions.types import Interaction
 from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
+from resolvers.permissions import Capability
+from resolvers.scoping import scoped
 
 if TYPE_CHECKING:
     from resolvers.customers.types import Customer
@@ -38,6 +40,7 @@ class LeadTransition:
         )
 
 
+@scoped(Capability.READ_LEADS)  # no customer: partners never see leads
 @strawberry.type(description="A prospect, qualified step by step before it becomes a customer.")
 class Lead(Node):
     status: LeadStatus
@@ -87,14 +90,12 @@ class Lead(Node):
         return [LeadTransition.from_row(row) for row in rows]
 
     @strawberry.field(description="The customer the lead became, once CONVERTED.")
-    def converted_customer(
-        self,
+    async def converted_customer(
+        self, info: Info
     ) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")] | None:
-        from resolvers.customers.types import Customer
+        from resolvers.customers.types import visible_customer
 
-        if self.converted_customer_number is None:
-            return None
-        return Customer.from_number(self.converted_customer_number)
+        return await visible_customer(info, self.converted_customer_number)
 
     @strawberry.field(description="Interactions logged on this lead, newest first.")
     async def interactions(

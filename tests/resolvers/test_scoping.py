@@ -1,0 +1,409 @@
+"""A partner key cannot see, list, node-fetch or change another partner's customers.
+
+Proved over EVERY root field and EVERY ``Node`` type, both enumerated from the schema: a root
+field or Node type added without a scoping decision here fails these tests, with a message
+saying what to add. The decisions (see README, "Partner scoping"):
+
+- reads of another partner's object answer null (no error: as if it did not exist);
+- lists leave them out (``EMPTY`` here: the other partner's customer is searched for);
+- fields and types the partner role lacks the capability for are ``FORBIDDEN`` errors;
+- mutations naming another partner's customer (or its contacts) answer a ``FORBIDDEN`` user
+  error at the input field, and write nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from crm_store.models import Direction, InteractionKind, InteractionRow
+from resolvers.crm.ids import row_id
+from resolvers.node import to_global_id
+from resolvers.schema import build_schema
+from resolvers.scoping import visibility_of
+from tests.support.graphql import gql
+from tests.support.schema_fields import root_fields
+from tests.support.scoping import MINE, PARTNER, World
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import httpx
+
+    from tests.support.databases import Store
+    from tests.support.security import ClientFor
+
+
+class Outcome(Enum):
+    PUBLIC = "no customer data at all"
+    NULL = "null, no error"
+    EMPTY = "an empty connection, totalCount 0"
+    FORBIDDEN = "null with a FORBIDDEN error at the field"
+    USER_ERROR = "a FORBIDDEN user error, nothing written"
+
+
+@dataclass(frozen=True)
+class Case:
+    document: str
+    outcome: Outcome
+    variables: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+
+
+def _input(**values: Any) -> Callable[[World], dict[str, Any]]:
+    """Variables ``{"input": ...}``; callables among ``values`` are given the world."""
+    return lambda w: {"input": {k: v(w) if callable(v) else v for k, v in values.items()}}
+
+
+def _payload(name: str, input_type: str, selection: str = "__typename") -> str:
+    return (
+        f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} "
+        "userErrors { field code } } }"
+    )
+
+
+# Each root field: how to ask it for the OTHER partner's data, and what a partner must get.
+ROOT_FIELDS: dict[str, Case] = {
+    "apiVersion": Case("{ apiVersion }", Outcome.PUBLIC),
+    "node": Case(
+        "query($id: ID!) { node(id: $id) { id } }",
+        Outcome.NULL,
+        lambda w: {"id": w.theirs.customer_id},  # every Node type: test_node_* below
+    ),
+    "customer": Case(
+        "query($n: String!) { customer(number: $n) { number name } }",
+        Outcome.NULL,
+        lambda w: {"n": w.theirs.customer},
+    ),
+    "customers": Case(
+        "query($s: String) { customers(search: $s) { totalCount edges { node { number } } } }",
+        Outcome.EMPTY,
+        lambda w: {"s": w.theirs.customer},
+    ),
+    "contact": Case(
+        "query($id: ID!) { contact(id: $id) { id name } }",
+        Outcome.NULL,
+        lambda w: {"id": w.theirs.contact_id},
+    ),
+    "interaction": Case(
+        "query($id: ID!) { interaction(id: $id) { id subject } }",
+        Outcome.NULL,
+        lambda w: {"id": w.theirs.interaction_id},
+    ),
+    "lead": Case(
+        "query($id: ID!) { lead(id: $id) { id name } }",
+        Outcome.FORBIDDEN,
+        lambda w: {"id": w.lead_id},
+    ),
+    "leads": Case("{ leads { totalCount edges { node { id } } } }", Outcome.FORBIDDEN),
+    "createContact": Case(
+        _payload("createContact", "CreateContactInput", "contact { id }"),
+        Outcome.USER_ERROR,
+        _input(customerNumber=lambda w: w.theirs.customer, name="Intruder"),
+    ),
+    "updateContact": Case(
+        _payload("updateContact", "UpdateContactInput", "contact { id name }"),
+        Outcome.USER_ERROR,
+        _input(contactId=lambda w: w.theirs.contact_id, name="Renamed"),
+    ),
+    "archiveContact": Case(
+        _payload("archiveContact", "ArchiveContactInput", "contact { id archived }"),
+        Outcome.USER_ERROR,
+        _input(contactId=lambda w: w.theirs.contact_id),
+    ),
+    "logInteraction": Case(
+        _payload("logInteraction", "LogInteractionInput", "interaction { id }"),
+        Outcome.USER_ERROR,
+        _input(
+            customerNumber=lambda w: w.theirs.customer,
+            kind="NOTE",
+            direction="OUTBOUND",
+            subject="Sneaky",
+        ),
+    ),
+    "createLead": Case(
+        _payload("createLead", "CreateLeadInput", "lead { id }"),
+        Outcome.FORBIDDEN,
+        _input(name="Lead of mine"),
+    ),
+    "updateLead": Case(
+        _payload("updateLead", "UpdateLeadInput", "lead { id }"),
+        Outcome.FORBIDDEN,
+        _input(leadId=lambda w: w.lead_id, name="Renamed"),
+    ),
+    "advanceLead": Case(
+        _payload("advanceLead", "AdvanceLeadInput", "lead { id }"),
+        Outcome.FORBIDDEN,
+        _input(leadId=lambda w: w.lead_id, to="DISQUALIFIED"),
+    ),
+    "assignCustomerToPartner": Case(
+        _payload("assignCustomerToPartner", "AssignCustomerToPartnerInput", "customerNumber"),
+        Outcome.FORBIDDEN,
+        _input(customerNumber=lambda w: w.theirs.customer, partnerId=PARTNER),
+    ),
+}
+
+# Each Node type: the global id of the OTHER partner's object, and what a partner must get.
+NODE_TYPES: dict[str, tuple[Callable[[World], str], Outcome]] = {
+    "Customer": (lambda w: w.theirs.customer_id, Outcome.NULL),
+    "Contact": (lambda w: w.theirs.contact_id, Outcome.NULL),
+    "Interaction": (lambda w: w.theirs.interaction_id, Outcome.NULL),
+    "Lead": (lambda w: w.lead_id, Outcome.FORBIDDEN),  # partners see no leads at all
+}
+
+SNAPSHOT = """query($n: String!, $contact: ID!) {
+  customer(number: $n) { contacts { id name } interactions { totalCount } }
+  contact(id: $contact) { name archived }
+  leads { totalCount edges { node { name status } } }
+}"""
+
+
+def _node_types() -> list[str]:
+    schema = build_schema()._schema
+    node = schema.get_type("Node")
+    assert node is not None
+    return sorted(t.name for t in schema.get_implementations(node).objects)  # type: ignore[arg-type]
+
+
+async def _snapshot(admin: httpx.AsyncClient, world: World) -> dict[str, Any]:
+    variables = {"n": world.theirs.customer, "contact": world.theirs.contact_id}
+    body = await gql(admin, SNAPSHOT, variables)
+    body["data"]["assigned"] = (
+        await gql(admin, "{ customers { totalCount } }")  # the admin still sees all
+    )["data"]
+    return body["data"]  # type: ignore[no-any-return]
+
+
+def check(body: dict[str, Any], name: str, outcome: Outcome) -> None:
+    data = (body.get("data") or {}).get(name)
+    errors = body.get("errors", [])
+    if outcome is Outcome.FORBIDDEN:
+        assert data is None, body
+        assert [(e["path"], e["extensions"]["code"]) for e in errors] == [([name], "FORBIDDEN")]
+        return
+    assert errors == [], errors
+    if outcome is Outcome.NULL:
+        assert data is None
+    elif outcome is Outcome.EMPTY:
+        assert data == {"totalCount": 0, "edges": []}
+    elif outcome is Outcome.USER_ERROR:
+        assert [e["code"] for e in data["userErrors"]] == ["FORBIDDEN"], data
+        assert data["userErrors"][0]["field"][0] == "input"
+        assert all(value is None for key, value in data.items() if key != "userErrors"), data
+    else:
+        assert data is not None
+
+
+@pytest.mark.parametrize("name", [f.name for f in root_fields()])
+async def test_a_partner_cannot_reach_another_partners_customers_through_any_root_field(
+    name: str, world: World, client: httpx.AsyncClient, client_for: ClientFor
+) -> None:
+    if name not in ROOT_FIELDS:
+        pytest.fail(
+            f"Root field `{name}` has no partner-scoping decision: add it to ROOT_FIELDS in "
+            "tests/resolvers/test_scoping.py (how to ask it for another partner's data, and "
+            "the outcome a partner must get), after scoping it (resolvers/scoping.py)."
+        )
+    case = ROOT_FIELDS[name]
+    partner = await client_for("partner", partner=PARTNER)
+    before = await _snapshot(client, world)
+    body = await gql(partner, case.document, case.variables(world), expect_errors=True)
+    check(body, name, case.outcome)
+    assert await _snapshot(client, world) == before  # nothing written
+    if case.outcome in (Outcome.NULL, Outcome.EMPTY):
+        # The same question from an admin finds something: the null above is the scoping.
+        seen = await gql(client, case.document, case.variables(world))
+        assert seen["data"][name] not in (None, {"totalCount": 0, "edges": []})
+
+
+def test_every_scoping_decision_names_a_field_that_exists() -> None:
+    assert sorted(ROOT_FIELDS) == sorted(f.name for f in root_fields())
+
+
+@pytest.mark.parametrize("type_name", _node_types())
+async def test_node_cannot_fetch_another_partners_objects_of_any_type(
+    type_name: str, world: World, client: httpx.AsyncClient, client_for: ClientFor
+) -> None:
+    if type_name not in NODE_TYPES or visibility_of(type_name) is None:
+        pytest.fail(
+            f"Node type `{type_name}` has no partner-scoping decision: declare it with "
+            "@scoped(...) above its class (resolvers/scoping.py) and add it to NODE_TYPES in "
+            "tests/resolvers/test_scoping.py."
+        )
+    global_id, outcome = NODE_TYPES[type_name]
+    document = "query($id: ID!) { node(id: $id) { __typename id } }"
+    variables = {"id": global_id(world)}
+    admin = await gql(client, document, variables)
+    assert admin["data"]["node"] == {"__typename": type_name, "id": global_id(world)}
+    partner = await client_for("partner", partner=PARTNER)
+    check(await gql(partner, document, variables, expect_errors=True), "node", outcome)
+
+
+async def test_a_partner_reaches_its_own_customers_and_their_history(
+    world: World, client_for: ClientFor
+) -> None:
+    partner = await client_for("partner", partner=PARTNER)
+    body = await gql(
+        partner,
+        """query($n: String!, $id: ID!, $contact: ID!, $interaction: ID!) {
+          customer(number: $n) { number contacts { id } interactions { totalCount } }
+          node(id: $id) { id }
+          contact(id: $contact) { customer { number } }
+          interaction(id: $interaction) { customer { number } contact { id } }
+        }""",
+        {
+            "n": world.mine.customer,
+            "id": world.mine.customer_id,
+            "contact": world.mine.contact_id,
+            "interaction": world.mine.interaction_id,
+        },
+    )
+    assert body["data"] == {
+        "customer": {
+            "number": world.mine.customer,
+            "contacts": [{"id": world.mine.contact_id}],
+            "interactions": {"totalCount": 1},
+        },
+        "node": {"id": world.mine.customer_id},
+        "contact": {"customer": {"number": world.mine.customer}},
+        "interaction": {
+            "customer": {"number": world.mine.customer},
+            "contact": {"id": world.mine.contact_id},
+        },
+    }
+
+
+async def test_customers_lists_only_the_partners_customers_with_paging_and_counts(
+    world: World, client_for: ClientFor
+) -> None:
+    partner = await client_for("partner", partner=PARTNER)
+    query = """query($after: String) { customers(first: 1, after: $after) {
+      totalCount edges { node { number } } pageInfo { hasNextPage endCursor } } }"""
+    first = (await gql(partner, query))["data"]["customers"]
+    assert first["totalCount"] == len(MINE)
+    assert first["pageInfo"]["hasNextPage"] is True
+    after = first["pageInfo"]["endCursor"]
+    second = (await gql(partner, query, {"after": after}))["data"]["customers"]
+    assert [e["node"]["number"] for e in first["edges"] + second["edges"]] == list(MINE)
+    assert second["pageInfo"]["hasNextPage"] is False
+    searched = await gql(partner, '{ customers(search: "C1000") { totalCount } }')
+    assert searched["data"]["customers"] == {"totalCount": len(MINE)}
+
+
+async def test_a_partner_without_customers_lists_nothing(
+    world: World, client_for: ClientFor
+) -> None:
+    stranger = await client_for("partner", partner="P-nobody")
+    body = await gql(stranger, "{ customers { totalCount edges { node { number } } } }")
+    assert body["data"]["customers"] == {"totalCount": 0, "edges": []}
+
+
+async def test_nested_references_do_not_leak_other_partners_objects(
+    world: World, client: httpx.AsyncClient, client_for: ClientFor, store: Store
+) -> None:
+    # An interaction on the partner's customer that (written past the workflow's checks)
+    # names the other partner's contact and a lead: neither shows.
+    async with store.sessionmaker() as session:
+        row = InteractionRow(
+            kind=InteractionKind.NOTE,
+            direction=Direction.OUTBOUND,
+            subject="crossed wires",
+            occurred_at=dt.datetime.now(tz=dt.UTC),
+            customer_number=world.mine.customer,
+            contact_id=row_id(world.theirs.contact_id, "Contact"),
+            lead_id=row_id(world.lead_id, "Lead"),
+        )
+        session.add(row)
+        await session.commit()
+        interaction_id = to_global_id("Interaction", row.id)
+    document = """query($id: ID!) { interaction(id: $id) {
+      subject contact { id } lead { id } } }"""
+    admin = await gql(client, document, {"id": interaction_id})
+    assert admin["data"]["interaction"]["contact"] == {"id": world.theirs.contact_id}
+    partner = await client_for("partner", partner=PARTNER)
+    body = await gql(partner, document, {"id": interaction_id}, expect_errors=True)
+    assert body["data"]["interaction"] == {
+        "subject": "crossed wires",
+        "contact": None,
+        "lead": None,
+    }
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["interaction", "lead"], "FORBIDDEN")
+    ]
+
+
+async def test_a_partner_can_write_to_its_own_customers(
+    world: World, client_for: ClientFor
+) -> None:
+    partner = await client_for("partner", partner=PARTNER)
+    created = await gql(
+        partner,
+        _payload("createContact", "CreateContactInput", "contact { customerNumber }"),
+        {"input": {"customerNumber": f" {world.mine.customer} ", "name": "New Person"}},
+    )
+    assert created["data"]["createContact"] == {
+        "contact": {"customerNumber": world.mine.customer},
+        "userErrors": [],
+    }
+    logged = await gql(
+        partner,
+        _payload("logInteraction", "LogInteractionInput", "interaction { customerNumber }"),
+        {
+            "input": {
+                "customerNumber": world.mine.customer,
+                "contactId": world.mine.contact_id,
+                "kind": "CALL",
+                "direction": "OUTBOUND",
+                "subject": "Follow-up",
+            }
+        },
+    )
+    assert logged["data"]["logInteraction"]["userErrors"] == []
+    refused = await gql(
+        partner,
+        _payload("logInteraction", "LogInteractionInput", "interaction { id }"),
+        {
+            "input": {
+                "customerNumber": world.mine.customer,
+                "leadId": world.lead_id,
+                "kind": "NOTE",
+                "direction": "OUTBOUND",
+                "subject": "On a lead",
+            }
+        },
+    )
+    assert refused["data"]["logInteraction"] == {
+        "interaction": None,
+        "userErrors": [{"field": ["input", "leadId"], "code": "FORBIDDEN"}],
+    }
+
+
+async def test_a_partners_assignments_cost_one_query_per_request(
+    world: World, client: httpx.AsyncClient, client_for: ClientFor, store: Store
+) -> None:
+    document = """query($id: ID!, $n: String!) {
+      customers(first: 10) { edges { node { number contacts { name }
+        interactions { totalCount edges { node { customer { number } contact { name } } } } } } }
+      node(id: $id) { id }
+      customer(number: $n) { number }
+    }"""
+    variables = {"id": world.mine.customer_id, "n": world.mine.customer}
+    partner = await client_for("partner", partner=PARTNER)
+    await gql(partner, "{ apiVersion }")  # the key's first use is recorded once
+    await gql(client, "{ apiVersion }")
+    with store.count_queries() as as_partner:
+        await gql(partner, document, variables)
+    with store.count_queries() as as_admin:
+        await gql(client, document, variables)
+    # contacts, interactions (page + totals), contacts of interactions; the partner's
+    # assigned customers once on top, however many objects are checked against them.
+    assert as_admin.count == 4
+    assert as_partner.count == as_admin.count + 1
+
+
+def test_every_node_type_declares_its_visibility() -> None:
+    missing = [name for name in _node_types() if visibility_of(name) is None]
+    assert missing == [], f"declare @scoped(...) on {missing} (resolvers/scoping.py)"

@@ -1,0 +1,112 @@
+"""Two partners' worlds on the demo ERP, for the partner-scoping tests.
+
+Partner ``P-1`` ("mine") has customers C10001 and C10002; partner ``P-2`` ("theirs") has
+C10003. Each side has a contact and an interaction with that contact; there is a lead with
+an interaction, converted to the other partner's customer. Everything is made by an admin
+over HTTP (or, for the conversion, in the store), as a user would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sqlalchemy import update
+
+from crm_store.models import LeadRow
+from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
+from resolvers.crm.ids import row_id
+from resolvers.node import to_global_id
+from tests.support.graphql import gql
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tests.support.databases import Store
+
+MINE = ("C10001", "C10002")
+THEIRS = "C10003"
+PARTNER = "P-1"
+OTHER_PARTNER = "P-2"
+
+CREATE_CONTACT = """mutation($input: CreateContactInput!) {
+  createContact(input: $input) { contact { id } userErrors { code } } }"""
+LOG = """mutation($input: LogInteractionInput!) {
+  logInteraction(input: $input) { interaction { id } userErrors { code } } }"""
+CREATE_LEAD = """mutation($input: CreateLeadInput!) {
+  createLead(input: $input) { lead { id } userErrors { code } } }"""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    customer: str
+    contact_id: str
+    interaction_id: str
+
+    @property
+    def customer_id(self) -> str:
+        return to_global_id("Customer", self.customer)
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    mine: Side
+    theirs: Side
+    lead_id: str
+    """A lead converted to the other partner's customer."""
+    lead_interaction_id: str
+    """An interaction on the lead alone (no customer)."""
+
+
+async def _data(client: httpx.AsyncClient, document: str, field: str, **input: Any) -> Any:
+    body = await gql(client, document, {"input": input})
+    payload = body["data"][field]
+    assert payload["userErrors"] == [], payload
+    return payload
+
+
+async def _side(client: httpx.AsyncClient, customer: str) -> Side:
+    created = await _data(
+        client, CREATE_CONTACT, "createContact", customerNumber=customer, name=f"At {customer}"
+    )
+    contact = created["contact"]["id"]
+    interaction = await _data(
+        client,
+        LOG,
+        "logInteraction",
+        customerNumber=customer,
+        contactId=contact,
+        kind="CALL",
+        direction="INBOUND",
+        subject=f"Call with {customer}",
+    )
+    return Side(customer, contact, interaction["interaction"]["id"])
+
+
+async def build_world(client: httpx.AsyncClient, store: Store) -> World:
+    async with store.sessionmaker() as session:
+        assignments = PartnerAssignmentRepository(session)
+        for number in MINE:
+            await assignments.assign(number, PARTNER)
+        await assignments.assign(THEIRS, OTHER_PARTNER)
+        await session.commit()
+    mine = await _side(client, MINE[0])
+    theirs = await _side(client, THEIRS)
+    lead = (await _data(client, CREATE_LEAD, "createLead", name="Ada Prospect"))["lead"]["id"]
+    on_lead = await _data(
+        client, LOG, "logInteraction", leadId=lead, kind="NOTE", direction="OUTBOUND", subject="n"
+    )
+    async with store.sessionmaker() as session:
+        await session.execute(
+            update(LeadRow)
+            .where(LeadRow.id == row_id(lead, "Lead"))
+            .values(converted_customer_number=THEIRS)
+        )
+        await session.commit()
+    return World(mine, theirs, lead, on_lead["interaction"]["id"])
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, store: Store) -> World:
+    return await build_world(client, store)
