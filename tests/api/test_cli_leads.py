@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+import sqlite3
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 runner = CliRunner()
 
@@ -50,7 +48,18 @@ def test_import_refuses_an_unreadable_file(tmp_path: Path, env: dict[str, str]) 
     assert "cannot read" in result.output
 
 
-def test_seed_crm_demo_seeds_once(env: dict[str, str]) -> None:
+def test_the_first_start_seeds_the_demo_crm_once(env: dict[str, str]) -> None:
+    first = runner.invoke(app, ["seed-crm-demo"], env=env)
+    assert first.exit_code == 0, first.output
+    assert first.output.strip() == "the CRM store already holds data: nothing seeded"
+    data = Path(env["FRONTDESK_DATA_DIR"]) / "crm.sqlite3"
+    with sqlite3.connect(data) as db:
+        assert db.execute("SELECT count(*) FROM leads").fetchone() == (56,)
+
+
+def test_seed_crm_demo_seeds_once(tmp_path: Path, env: dict[str, str]) -> None:
+    # Another ERP than the embedded demo: the first start seeds nothing, the command does.
+    env = {**env, "FRONTDESK_ERP_SQL_URL": f"sqlite+aiosqlite:///{tmp_path / 'erp.sqlite3'}"}
     first = runner.invoke(app, ["seed-crm-demo"], env=env)
     assert first.exit_code == 0, first.output
     assert first.output.startswith("seeded ")
