@@ -14,6 +14,7 @@ from resolvers.crm.interactions.paging import interaction_connection, interactio
 from resolvers.crm.interactions.types import Interaction
 from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
+from resolvers.sales.types import Opportunity, opportunity_connection, page_args
 
 if TYPE_CHECKING:
     from resolvers.customers.types import Customer
@@ -109,3 +110,11 @@ class Lead(Node):
         page = interaction_page(first=first, after=after, kind=kind, since=since, until=until)
         found = await info.context.loaders.interactions_by_lead.load((self.key, page))
         return interaction_connection(found, page, after)
+
+    @strawberry.field(description="Opportunities opened on this lead, newest first.")
+    async def opportunities(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Opportunity]:
+        page = page_args(first, after)
+        found = await info.context.loaders.opportunities_by_lead.load((self.key, page))
+        return opportunity_connection(found, page, after)
