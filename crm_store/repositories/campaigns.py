@@ -58,7 +58,7 @@ class CampaignRepository(Repository[CampaignRow]):
         )
         found = {
             campaign_id: ResponseCount(int(members), int(answered or 0))
-            for campaign_id, members, answered in counted.tuples().all()
+            for campaign_id, members, answered in counted.all()
         }
         return {id: found.get(id, ResponseCount(0, 0)) for id in wanted}
 
@@ -125,7 +125,7 @@ class CampaignRepository(Repository[CampaignRow]):
         )
         found_numbers: set[str] = set()
         found_leads: set[int] = set()
-        for number, lead_id in rows.tuples().all():
+        for number, lead_id in rows.all():
             if number is not None:
                 found_numbers.add(number)
             if lead_id is not None:

@@ -126,9 +126,7 @@ class KpiRepository:
             .group_by(OpportunityRow.currency)
             .order_by(OpportunityRow.currency)
         )
-        return [
-            (str(currency), int(n), int(units or 0)) for currency, n, units in found.tuples().all()
-        ]
+        return [(str(currency), int(n), int(units or 0)) for currency, n, units in found.all()]
 
     async def median_sales_cycle_days(self, period: Period) -> float | None:
         """Median days from creation to WON: ranked in a window, the middle one(s) averaged."""
@@ -195,7 +193,7 @@ class KpiRepository:
             CampaignReturn(
                 campaign=row, won_units=int(units), roi=float(r) if r is not None else None
             )
-            for row, units, r in found.tuples().all()
+            for row, units, r in found.all()
         ]
 
     def _active(self, period: Period, name: str) -> Any:
@@ -248,7 +246,7 @@ class KpiRepository:
             .group_by(InteractionRow.kind)
             .order_by(InteractionRow.kind)
         )
-        return [(kind, int(n)) for kind, n in found.tuples().all()]
+        return [(kind, int(n)) for kind, n in found.all()]
 
     async def interactions_by_owner(self, period: Period) -> list[tuple[str | None, int]]:
         found = await self.session.execute(
@@ -257,4 +255,4 @@ class KpiRepository:
             .group_by(InteractionRow.owner)
             .order_by(func.count().desc(), InteractionRow.owner)
         )
-        return [(owner, int(n)) for owner, n in found.tuples().all()]
+        return [(owner, int(n)) for owner, n in found.all()]

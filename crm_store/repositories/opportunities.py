@@ -129,7 +129,7 @@ class OpportunityRepository(Repository[OpportunityRow]):
         counted = await self.session.execute(
             select(column, func.count()).where(column.in_(wanted)).group_by(column)
         )
-        totals: dict[Any, int] = {key: int(n) for key, n in counted.tuples().all()}
+        totals: dict[Any, int] = {key: int(n) for key, n in counted.all()}
         return {
             key: OpportunitySlice(rows=grouped.get(key, []), total=totals.get(key, 0))
             for key in wanted
@@ -187,6 +187,6 @@ class OpportunityRepository(Repository[OpportunityRow]):
                 total=from_units(int(total or 0)),
                 weighted=from_units(int(weighted_units or 0)) / 100,
             )
-            for stage, currency, count, total, weighted_units in found.tuples().all()
+            for stage, currency, count, total, weighted_units in found.all()
         ]
         return sorted(lines, key=lambda line: (order.index(line.stage), line.currency))
