@@ -109,7 +109,8 @@ async def test_campaigns_list_with_members_and_rates(
 ) -> None:
     await seed(store, 3)
     query = """{ campaigns(first: 5) { totalCount edges { node {
-      name responseRate members(first: 5) { totalCount edges { node { customerNumber } } } } } } }"""
+      name responseRate
+      members(first: 5) { totalCount edges { node { customerNumber } } } } } } }"""
     with store.count_queries() as counter:
         body = await gql(client, query)
     [edge] = body["data"]["campaigns"]["edges"]
