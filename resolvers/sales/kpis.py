@@ -1,6 +1,6 @@
 """``kpis(since, until)``: the sales, service and marketing figures of a period, from SQL.
 
-The period is ``[since, until)``; ``until`` defaults to now and ``since`` to 30 days before
+The period is ``[since, until)``; ``until`` defaults to now and ``since`` to 90 days before
 ``until``. What "in the period" means for each figure is in ``crm_store.repositories.kpis``.
 """
 
@@ -20,7 +20,7 @@ from resolvers.errors import BadUserInput
 from resolvers.sales.money import amount_of
 from resolvers.sales.types import Campaign
 
-DEFAULT_PERIOD = dt.timedelta(days=30)
+DEFAULT_PERIOD = dt.timedelta(days=90)
 MAX_PERIOD = dt.timedelta(days=3660)
 CENT = Decimal("0.01")
 
@@ -97,7 +97,7 @@ def _period(since: dt.datetime | None, until: dt.datetime | None) -> Period:
 
 @strawberry.type
 class KpiQuery:
-    @strawberry.field(description="KPIs of the period [since, until) (default: the last 30 days).")
+    @strawberry.field(description="KPIs of the period [since, until) (default: the last 90 days).")
     async def kpis(
         self, info: Info, since: dt.datetime | None = None, until: dt.datetime | None = None
     ) -> Kpis:
