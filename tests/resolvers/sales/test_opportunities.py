@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from tests.support.databases import Store
     from tests.support.erp import DemoErp
+    from tests.support.security import ClientFor
 
 CUSTOMER_CREDIT = """
 query($number: String!) { customer(number: $number) { number creditHold erpFetchedAt } }"""
@@ -211,3 +212,17 @@ async def test_lists_filters_and_the_pipeline(client: httpx.AsyncClient) -> None
         ]
         for p in pipeline["data"]["pipeline"]
     } == expected
+
+
+async def test_opportunity_writes_need_write_opportunities(client_for: ClientFor) -> None:
+    marketing = await client_for("marketing")
+    body = await gql(
+        marketing,
+        'mutation { createOpportunity(input: {name: "x", customerNumber: "C10001"}) '
+        "{ opportunity { id } } }",
+        expect_errors=True,
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    sales = await client_for("sales", name="maria")
+    made = await create_opportunity(sales, customerNumber="C10001")
+    assert (made["owner"], made["history"][0]["by"]) == ("maria", "maria")
