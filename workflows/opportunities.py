@@ -187,15 +187,25 @@ async def move_opportunity(
             return Moved(Outcome.refused(refusal))
         warnings = _credit_warnings(row, live) + _notes(live, number)
     now = utcnow()
+    values: dict[str, object] = {"customer_number": number, "stage": to}
+    if to is OpportunityStage.WON:
+        values |= {"closed_at": now, "probability": 100}
+    elif to is OpportunityStage.LOST:
+        values |= {"closed_at": now, "probability": 0, "lost_reason": reason}
     async with uow.session() as session:
+        repository = OpportunityRepository(session)
         before = row.stage
-        row.customer_number = number
-        row.stage = to
-        if to is OpportunityStage.WON:
-            row.closed_at, row.probability = now, 100
-        elif to is OpportunityStage.LOST:
-            row.closed_at, row.probability, row.lost_reason = now, 0, reason
-        await OpportunityRepository(session).record_change(
+        if not await repository.move_guarded(row, seen=before, values=values):
+            return Moved(
+                Outcome.refused(
+                    problem(
+                        ProblemCode.CONFLICT,
+                        "the opportunity was moved by someone else meanwhile: read it again",
+                        "opportunity_id",
+                    )
+                )
+            )
+        await repository.record_change(
             OpportunityStageChangeRow(
                 opportunity_id=row.id, from_stage=before, to_stage=to, at=now, by=actor
             )

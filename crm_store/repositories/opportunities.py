@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from crm_store.base import utcnow
 from crm_store.models.sales import (
     UNITS_PER_AMOUNT,
     OpportunityRow,
@@ -25,7 +27,7 @@ from crm_store.repositories.base import Repository
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Hashable, Iterable
+    from collections.abc import Hashable, Iterable, Mapping
 
 
 def to_units(amount: Decimal) -> int:
@@ -134,6 +136,31 @@ class OpportunityRepository(Repository[OpportunityRow]):
             key: OpportunitySlice(rows=grouped.get(key, []), total=totals.get(key, 0))
             for key in wanted
         }
+
+    async def move_guarded(
+        self, row: OpportunityRow, *, seen: OpportunityStage, values: Mapping[str, Any]
+    ) -> bool:
+        """``UPDATE opportunities SET ... WHERE id = :id AND stage = :seen``.
+
+        False (nothing changed) when another transaction moved the opportunity since its stage
+        was read as ``seen``; on PostgreSQL the second of two concurrent movers waits for the
+        first's row lock, then finds the stage moved on: exactly one wins.
+        """
+        new_values = {**values, "updated_at": utcnow()}
+        result = cast(
+            "CursorResult[Any]",
+            await self.session.execute(
+                update(OpportunityRow)
+                .where(OpportunityRow.id == row.id, OpportunityRow.stage == seen)
+                .values(**new_values)
+                .execution_options(synchronize_session=False)
+            ),
+        )
+        if result.rowcount != 1:
+            return False
+        for key, value in new_values.items():
+            set_committed_value(row, key, value)
+        return True
 
     async def record_change(self, change: OpportunityStageChangeRow) -> None:
         self.session.add(change)
