@@ -34,6 +34,7 @@ class Capability(StrEnum):
     READ_CAMPAIGNS = "read:campaigns"
     WRITE_CAMPAIGNS = "write:campaigns"
     WRITE_CASES = "write:cases"
+    READ_REPORTS = "read:reports"
     MANAGE_PARTNERS = "manage:partners"
     MANAGE_API_KEYS = "manage:api-keys"
     REGISTER_DOCUMENTS = "register:documents"
@@ -50,13 +51,28 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.WRITE_LEADS,
             C.WRITE_OPPORTUNITIES,
             C.READ_CAMPAIGNS,
+            C.READ_REPORTS,
         }
     ),
     Role.SERVICE: frozenset(
-        {C.READ_CUSTOMERS, C.READ_CREDIT, C.WRITE_CONTACTS, C.WRITE_INTERACTIONS, C.WRITE_CASES}
+        {
+            C.READ_CUSTOMERS,
+            C.READ_CREDIT,
+            C.WRITE_CONTACTS,
+            C.WRITE_INTERACTIONS,
+            C.WRITE_CASES,
+            C.READ_REPORTS,
+        }
     ),
     Role.MARKETING: frozenset(
-        {C.READ_CUSTOMERS, C.READ_LEADS, C.WRITE_LEADS, C.READ_CAMPAIGNS, C.WRITE_CAMPAIGNS}
+        {
+            C.READ_CUSTOMERS,
+            C.READ_LEADS,
+            C.WRITE_LEADS,
+            C.READ_CAMPAIGNS,
+            C.WRITE_CAMPAIGNS,
+            C.READ_REPORTS,
+        }
     ),
     Role.MANAGER: frozenset(
         {
@@ -72,6 +88,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.WRITE_CAMPAIGNS,
             C.WRITE_CASES,
             C.MANAGE_PARTNERS,
+            C.READ_REPORTS,
         }
     ),
     Role.ADMIN: frozenset(Capability),

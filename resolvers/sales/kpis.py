@@ -17,6 +17,7 @@ from resolvers.context import Info
 from resolvers.crm.enums import InteractionKind
 from resolvers.customers.erp_types import Money
 from resolvers.errors import BadUserInput
+from resolvers.permissions import Capability, requires
 from resolvers.sales.money import amount_of
 from resolvers.sales.types import Campaign
 
@@ -97,7 +98,10 @@ def _period(since: dt.datetime | None, until: dt.datetime | None) -> Period:
 
 @strawberry.type
 class KpiQuery:
-    @strawberry.field(description="KPIs of the period [since, until) (default: the last 90 days).")
+    @strawberry.field(
+        description="KPIs of the period [since, until) (default: the last 90 days).",
+        permission_classes=[requires(Capability.READ_REPORTS)],
+    )
     async def kpis(
         self, info: Info, since: dt.datetime | None = None, until: dt.datetime | None = None
     ) -> Kpis:

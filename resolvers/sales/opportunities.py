@@ -125,7 +125,8 @@ class OpportunityQuery:
         )
 
     @strawberry.field(
-        description="Count, total and probability-weighted total per stage and currency."
+        description="Count, total and probability-weighted total per stage and currency.",
+        permission_classes=[requires(Capability.READ_REPORTS)],
     )
     async def pipeline(self, info: Info) -> list[PipelineStage]:
         async with info.context.uow.session() as session:

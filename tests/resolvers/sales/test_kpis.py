@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from tests.support.databases import Store
     from tests.support.erp import DemoErp
+    from tests.support.security import ClientFor
 
 KPIS = """
 query($since: DateTime, $until: DateTime) {
@@ -205,3 +206,14 @@ async def test_an_empty_period_gives_zeros_not_errors(client: httpx.AsyncClient)
 async def test_a_period_without_offsets_is_refused(client: httpx.AsyncClient) -> None:
     body = await gql(client, KPIS, {"since": "2026-01-01T00:00:00"}, expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_partners_see_no_company_figures(client_for: ClientFor) -> None:
+    partner = await client_for("partner", partner="P1")
+    for query in ("{ kpis { openComplaints } }", "{ pipeline { count } }"):
+        body = await gql(partner, query, expect_errors=True)
+        assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN", "needs": "read:reports"}
+    service = await client_for("service")
+    assert (await gql(service, "{ kpis { openComplaints } }"))["data"]["kpis"] == {
+        "openComplaints": 0
+    }
