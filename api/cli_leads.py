@@ -135,5 +135,6 @@ def seed_crm_demo_command() -> None:
         return
     typer.echo(
         f"seeded {summary.contacts} contacts, {summary.interactions} interactions, "
-        f"{summary.leads} leads"
+        f"{summary.leads} leads, {summary.campaigns} campaigns, "
+        f"{summary.opportunities} opportunities"
     )

@@ -19,13 +19,25 @@ from crm_store.repositories import (
     InteractionRepository,
     LeadRepository,
 )
+from crm_store.repositories.campaigns import CampaignRepository
+from crm_store.repositories.opportunities import OpportunityRepository
 from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
 from resolvers.crm import loaders as crm
 from resolvers.customers.erp_access import customer_by_number
+from resolvers.sales import loaders as sales
 
 if TYPE_CHECKING:
     from crm_store.models import ContactRow, InteractionRow, LeadRow, LeadTransitionRow
+    from crm_store.models.sales import (
+        CampaignMemberRow,
+        CampaignRow,
+        ComplaintTransitionRow,
+        OpportunityRow,
+        OpportunityStageChangeRow,
+    )
     from crm_store.repositories import InteractionPage, InteractionSlice
+    from crm_store.repositories.campaigns import MemberSlice, ResponseCount
+    from crm_store.repositories.opportunities import OpportunitySlice
     from crm_store.unit_of_work import UnitOfWork
     from erp_gateway.freshness import Fetched
     from resolvers.customers.erp_access import ErpAccess
@@ -64,6 +76,17 @@ class Loaders:
     interactions_by_lead: DataLoader[tuple[int, InteractionPage], InteractionSlice]
     interactions_by_contact: DataLoader[tuple[int, InteractionPage], InteractionSlice]
 
+    # --- sales, service and marketing
+    opportunity_by_id: DataLoader[int, OpportunityRow | None]
+    campaign_by_id: DataLoader[int, CampaignRow | None]
+    opportunities_by_customer: DataLoader[tuple[str, sales.PageArgs], OpportunitySlice]
+    opportunities_by_lead: DataLoader[tuple[int, sales.PageArgs], OpportunitySlice]
+    history_by_opportunity: DataLoader[int, list[OpportunityStageChangeRow]]
+    memberships_by_customer: DataLoader[str, list[CampaignMemberRow]]
+    members_by_campaign: DataLoader[tuple[int, sales.PageArgs], MemberSlice]
+    responses_by_campaign: DataLoader[int, ResponseCount]
+    complaint_history_by_interaction: DataLoader[int, list[ComplaintTransitionRow]]
+
     # --- security
     partner_by_customer: DataLoader[str, str | None]
     """The partner a customer is assigned to (partner scoping), ``None`` when unassigned."""
@@ -84,6 +107,16 @@ class Loaders:
             interactions_by_customer=crm.interactions_by(uow, InteractionOwner.CUSTOMER),
             interactions_by_lead=crm.interactions_by(uow, InteractionOwner.LEAD),
             interactions_by_contact=crm.interactions_by(uow, InteractionOwner.CONTACT),
+            # --- sales, service and marketing
+            opportunity_by_id=crm.by_id_loader(uow, OpportunityRepository),
+            campaign_by_id=crm.by_id_loader(uow, CampaignRepository),
+            opportunities_by_customer=sales.opportunities_by(uow, "customer_number"),
+            opportunities_by_lead=sales.opportunities_by(uow, "lead_id"),
+            history_by_opportunity=sales.history_by_opportunity(uow),
+            memberships_by_customer=sales.memberships_by_customer(uow),
+            members_by_campaign=sales.members_by_campaign(uow),
+            responses_by_campaign=sales.responses_by_campaign(uow),
+            complaint_history_by_interaction=sales.complaint_history_by_interaction(uow),
             # --- security
             partner_by_customer=_partner_by_customer(uow),
             customers_by_partner=_customers_by_partner(uow),

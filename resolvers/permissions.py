@@ -36,6 +36,7 @@ class Capability(StrEnum):
     READ_CAMPAIGNS = "read:campaigns"
     WRITE_CAMPAIGNS = "write:campaigns"
     WRITE_CASES = "write:cases"
+    READ_REPORTS = "read:reports"
     MANAGE_PARTNERS = "manage:partners"
     MANAGE_API_KEYS = "manage:api-keys"
     REGISTER_DOCUMENTS = "register:documents"
@@ -53,6 +54,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.WRITE_LEADS,
             C.WRITE_OPPORTUNITIES,
             C.READ_CAMPAIGNS,
+            C.READ_REPORTS,
         }
     ),
     Role.SERVICE: frozenset(
@@ -63,10 +65,18 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.WRITE_CONTACTS,
             C.WRITE_INTERACTIONS,
             C.WRITE_CASES,
+            C.READ_REPORTS,
         }
     ),
     Role.MARKETING: frozenset(
-        {C.READ_CUSTOMERS, C.READ_LEADS, C.WRITE_LEADS, C.READ_CAMPAIGNS, C.WRITE_CAMPAIGNS}
+        {
+            C.READ_CUSTOMERS,
+            C.READ_LEADS,
+            C.WRITE_LEADS,
+            C.READ_CAMPAIGNS,
+            C.WRITE_CAMPAIGNS,
+            C.READ_REPORTS,
+        }
     ),
     Role.MANAGER: frozenset(
         {
@@ -83,6 +93,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.WRITE_CAMPAIGNS,
             C.WRITE_CASES,
             C.MANAGE_PARTNERS,
+            C.READ_REPORTS,
         }
     ),
     Role.ADMIN: frozenset(Capability),

@@ -15,6 +15,7 @@ from resolvers.customers.queries import CustomerQueries, customer_node
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
 from resolvers.limits import DocumentLimits
 from resolvers.node import Node, NodeLoader, NodeRegistry
+from resolvers.sales.schema_parts import SALES_MUTATIONS, SALES_NODE_LOADERS, SALES_QUERIES
 from resolvers.security.mutations import SecurityMutation
 from resolvers.system.queries import SystemQuery
 
@@ -24,7 +25,7 @@ VALIDATION_CACHE_SIZE = 1024
 
 def node_loaders() -> dict[str, NodeLoader]:
     """Every ``Node`` type's loader by type name."""
-    return {"Customer": customer_node, **CRM_NODE_LOADERS}
+    return {"Customer": customer_node, **CRM_NODE_LOADERS, **SALES_NODE_LOADERS}
 
 
 NODE_REGISTRY = NodeRegistry(node_loaders())
@@ -38,11 +39,11 @@ class NodeQuery:
 
 
 def query_types() -> tuple[type, ...]:
-    return (SystemQuery, NodeQuery, CustomerQueries, *CRM_QUERIES)
+    return (SystemQuery, NodeQuery, CustomerQueries, *CRM_QUERIES, *SALES_QUERIES)
 
 
 def mutation_types() -> tuple[type, ...]:
-    return (*CRM_MUTATIONS, SecurityMutation)
+    return (*CRM_MUTATIONS, *SALES_MUTATIONS, SecurityMutation)
 
 
 def extensions() -> Sequence[Callable[[], SchemaExtension]]:

@@ -1,8 +1,10 @@
 """Demo CRM data for the demo ERP's customers ``C10001``..``C10300``.
 
 Contacts (one to three per customer, one primary), interactions of every kind and direction
-(complaints in every case status), and leads in every status whose transition histories obey
-the qualification rules (the interactions a step needs are logged before the step). Everything
+(complaints in every case status), leads in every status whose transition histories obey
+the qualification rules (the interactions a step needs are logged before the step), and the
+sales, service and marketing data of ``workflows.sales_demo`` (campaigns, opportunities in
+every stage, complaint histories). Everything
 is derived from a fixed seed and fixed dates, so two runs produce the same data; seeding is
 skipped when the store already holds any contact, interaction or lead, so it never writes over
 real or earlier data.
@@ -27,6 +29,7 @@ from crm_store.models import (
 )
 from crm_store.repositories import ContactRepository, InteractionRepository, LeadRepository
 from workflows.lead_rules import NEXT_STEP
+from workflows.sales_demo import seed_sales_demo
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,6 +62,8 @@ class DemoSummary:
     contacts: int
     interactions: int
     leads: int
+    campaigns: int = 0
+    opportunities: int = 0
 
 
 def _phone(rng: random.Random) -> str:
@@ -91,7 +96,16 @@ async def seed_crm_demo(uow: UnitOfWork) -> DemoSummary | None:
         interactions += lead_rows
         session.add_all(interactions)
         await session.flush()
-    return DemoSummary(contacts=len(contacts), interactions=len(interactions), leads=len(leads))
+        sales = await seed_sales_demo(
+            session, anchor=ANCHOR, customers=DEMO_CUSTOMERS, owners=OWNERS
+        )
+    return DemoSummary(
+        contacts=len(contacts),
+        interactions=len(interactions),
+        leads=len(leads),
+        campaigns=sales.campaigns,
+        opportunities=sales.opportunities,
+    )
 
 
 def _contacts(rng: random.Random) -> list[ContactRow]:

@@ -40,6 +40,9 @@ LIMITS: dict[str, int] = {
     "subject": 300,
     "body": 20000,
     "note": 2000,
+    "lost_reason": 2000,
+    "resolution": 5000,
+    "assignee": 100,
 }
 """Maximum length (characters, after trimming) of each text field."""
 

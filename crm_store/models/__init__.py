@@ -1,7 +1,7 @@
 """ORM rows of the CRM store. Import every model module here so Alembic sees the tables."""
 
 from crm_store.base import Base
-from crm_store.models import outbox, payments
+from crm_store.models import outbox, payments, sales
 from crm_store.models.contacts import ContactRow
 from crm_store.models.enums import ComplaintStatus, Direction, InteractionKind, LeadStatus
 from crm_store.models.interactions import InteractionRow
@@ -22,4 +22,5 @@ __all__ = [
     "PartnerAssignmentRow",
     "outbox",
     "payments",
+    "sales",
 ]

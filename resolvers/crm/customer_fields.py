@@ -12,6 +12,12 @@ from resolvers.crm.enums import InteractionKind
 from resolvers.crm.interactions.paging import interaction_connection, interaction_page
 from resolvers.crm.interactions.types import Interaction
 from resolvers.pagination import Connection
+from resolvers.sales.types import (
+    CampaignMembership,
+    Opportunity,
+    opportunity_connection,
+    page_args,
+)
 
 
 @strawberry.type
@@ -41,3 +47,16 @@ class CustomerCrmFields:
         page = interaction_page(first=first, after=after, kind=kind, since=since, until=until)
         found = await info.context.loaders.interactions_by_customer.load((self.number, page))
         return interaction_connection(found, page, after)
+
+    @strawberry.field(description="The customer's opportunities, newest first.")
+    async def opportunities(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Opportunity]:
+        page = page_args(first, after)
+        found = await info.context.loaders.opportunities_by_customer.load((self.number, page))
+        return opportunity_connection(found, page, after)
+
+    @strawberry.field(description="The campaigns the customer is a member of, newest first.")
+    async def campaigns(self, info: Info) -> list[CampaignMembership]:
+        rows = await info.context.loaders.memberships_by_customer.load(self.number)
+        return [CampaignMembership.from_row(row) for row in rows]

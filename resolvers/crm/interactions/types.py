@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from resolvers.crm.contacts.types import Contact
     from resolvers.crm.leads.types import Lead
     from resolvers.customers.types import Customer
+    from resolvers.sales.complaints import ComplaintTransition
 
 
 @scoped(Capability.READ_CUSTOMERS, customer="customer_number")
@@ -41,8 +42,10 @@ class Interaction(Node):
     satisfaction: int | None = strawberry.field(
         description="Complaints only: 1-5, recorded after resolution."
     )
+    resolved_by: str | None = strawberry.field(description="Complaints only.")
     lead_id: strawberry.Private[int | None]
     contact_id: strawberry.Private[int | None]
+    id_key: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: InteractionRow) -> Interaction:
@@ -62,8 +65,10 @@ class Interaction(Node):
             resolution=row.resolution,
             resolved_at=row.resolved_at,
             satisfaction=row.satisfaction,
+            resolved_by=row.resolved_by,
             lead_id=row.lead_id,
             contact_id=row.contact_id,
+            id_key=row.id,
         )
 
     @strawberry.field(description="The customer, when it is attached to one.")
@@ -98,3 +103,14 @@ class Interaction(Node):
             return None
         row = await info.context.loaders.contact_by_id.load(self.contact_id)
         return await only_visible(info, Contact.from_row(row) if row is not None else None)
+
+    @strawberry.field(
+        description="Complaints only: every status change, oldest first (re-openings kept)."
+    )
+    async def complaint_history(
+        self, info: Info
+    ) -> list[Annotated[ComplaintTransition, strawberry.lazy("resolvers.sales.complaints")]]:
+        from resolvers.sales.complaints import ComplaintTransition
+
+        rows = await info.context.loaders.complaint_history_by_interaction.load(self.id_key)
+        return [ComplaintTransition.from_row(row) for row in rows]

@@ -15,6 +15,7 @@ from resolvers.crm.interactions.types import Interaction
 from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
 from resolvers.permissions import Capability
+from resolvers.sales.types import Opportunity, opportunity_connection, page_args
 from resolvers.scoping import scoped
 
 if TYPE_CHECKING:
@@ -110,3 +111,11 @@ class Lead(Node):
         page = interaction_page(first=first, after=after, kind=kind, since=since, until=until)
         found = await info.context.loaders.interactions_by_lead.load((self.key, page))
         return interaction_connection(found, page, after)
+
+    @strawberry.field(description="Opportunities opened on this lead, newest first.")
+    async def opportunities(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Opportunity]:
+        page = page_args(first, after)
+        found = await info.context.loaders.opportunities_by_lead.load((self.key, page))
+        return opportunity_connection(found, page, after)

@@ -1,0 +1,1 @@
+"""Sales, service and marketing: opportunities, the pipeline, complaints, campaigns, KPIs."""
