@@ -44,6 +44,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
     Role.SALES: frozenset(
         {
             C.READ_CUSTOMERS,
+            C.WRITE_CUSTOMERS,
             C.WRITE_CONTACTS,
             C.WRITE_INTERACTIONS,
             C.READ_LEADS,
@@ -53,7 +54,14 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
         }
     ),
     Role.SERVICE: frozenset(
-        {C.READ_CUSTOMERS, C.READ_CREDIT, C.WRITE_CONTACTS, C.WRITE_INTERACTIONS, C.WRITE_CASES}
+        {
+            C.READ_CUSTOMERS,
+            C.READ_CREDIT,
+            C.WRITE_CUSTOMERS,
+            C.WRITE_CONTACTS,
+            C.WRITE_INTERACTIONS,
+            C.WRITE_CASES,
+        }
     ),
     Role.MARKETING: frozenset(
         {C.READ_CUSTOMERS, C.READ_LEADS, C.WRITE_LEADS, C.READ_CAMPAIGNS, C.WRITE_CAMPAIGNS}

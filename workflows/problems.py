@@ -18,6 +18,8 @@ class ProblemCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     INVALID_TRANSITION = "INVALID_TRANSITION"
+    ERP_UNAVAILABLE = "ERP_UNAVAILABLE"
+    ERP_REJECTED = "ERP_REJECTED"
 
 
 @dataclass(frozen=True, slots=True)
