@@ -46,7 +46,7 @@ def make_party(
 ) -> str:
     """Create a party with a fresh code (and an invoice address when given); its code."""
     code = f"T-{uuid.uuid4().hex[:10].upper()}"
-    values: dict[str, Any] = {"code": code, "name": name, "active": active}
+    values: dict[str, Any] = {"code": code, "name": name}
     if address is not None:
         row = dict(address)
         if "country" in row:
@@ -54,7 +54,9 @@ def make_party(
         values["addresses"] = [["create", [{**row, "invoice": True}]]]
     if tax_id is not None:
         values["identifiers"] = [["create", [{"type": "eu_vat", "code": tax_id}]]]
-    rpc.create("party.party", [values])
+    (party,) = rpc.create("party.party", [values])
+    if not active:  # Tryton makes an archived party's code read-only: archive it afterwards
+        rpc.call("model.party.party.write", [party], {"active": False})
     return code
 
 
