@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from erp_gateway.port import ErpGateway
     from tests.support.databases import Store
     from tests.support.erp import DemoErp
+    from tests.support.security import ClientFor
 
 LEAD_DATA = {
     "name": "Grace Hopper",
@@ -192,3 +193,24 @@ async def test_a_commit_lost_after_the_erp_call_is_retried_into_the_same_custome
         assert retried["lead"]["status"] == "CONVERTED"
         assert retried["lead"]["history"][-1]["by"] == "committed admin"
         assert await customer_count(gateway) == before + 1
+
+
+async def test_converting_needs_write_leads_and_write_customers(
+    client: httpx.AsyncClient, client_for: ClientFor, demo_erp: DemoErp
+) -> None:
+    lead = await qualified_lead(client, name="Guarded Lead", email="guarded@lead.example")
+    before = await count_in(demo_erp)
+    for role, needs in (("marketing", "write:customers"), ("service", "write:leads")):
+        http = await client_for(role)
+        body = await gql(
+            http,
+            "mutation($input: ConvertLeadInput!) { convertLead(input: $input) { lead { id } } }",
+            {"input": {"leadId": lead["id"], "idempotencyKey": str(uuid.uuid4())}},
+            expect_errors=True,
+        )
+        assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN", "needs": needs}, role
+    assert await count_in(demo_erp) == before
+    sales = await client_for("sales", name="maria")
+    payload = await convert(sales, lead["id"], str(uuid.uuid4()))
+    assert payload["lead"]["history"][-1]["by"] == "maria"
+    assert await count_in(demo_erp) == before + 1
