@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import TYPE_CHECKING
 
@@ -214,3 +215,23 @@ async def test_converting_needs_write_leads_and_write_customers(
     payload = await convert(sales, lead["id"], str(uuid.uuid4()))
     assert payload["lead"]["history"][-1]["by"] == "maria"
     assert await count_in(demo_erp) == before + 1
+
+
+async def test_two_concurrent_conversions_with_one_key_create_one_customer(
+    committed_app: Starlette,
+) -> None:
+    gateway = committed_app.state.frontdesk.erp.gateway
+    async with http_client(committed_app) as client:
+        lead = await qualified_lead(client, name="Racing Lead", email="race@lead.example")
+        before = await customer_count(gateway)
+        key = str(uuid.uuid4())
+        results = await asyncio.gather(*(convert(client, lead["id"], key) for _ in range(2)))
+        settled = await convert(client, lead["id"], key)
+
+    numbers = {r["customer"]["number"] for r in results if r["customer"] is not None}
+    codes = sorted(e["code"] for r in results for e in r["userErrors"])
+    assert len(numbers) == 1
+    assert codes in ([], ["CONFLICT"])
+    assert settled["customer"]["number"] in numbers
+    assert settled["lead"]["status"] == "CONVERTED"
+    assert await customer_count(gateway) == before + 1
