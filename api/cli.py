@@ -15,7 +15,6 @@ from api import cli_erp, cli_leads
 from api.auth.demo_key import demo_banner, ensure_demo_key
 from api.cli_payments import payments_app, worker
 from api.cli_security import api_key_app
-from api.erp import erp_config
 from api.logs import configure_logging
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.migrate import current_revision, head_revision, upgrade
@@ -65,6 +64,8 @@ async def _check_revision(settings: Settings) -> str | None:
 
 async def prepare(settings: Settings) -> None:
     """What a first start needs: on the embedded default, create and migrate the store."""
+    from api.erp import erp_config  # the ERP gateway's modules load with the app, not the CLI
+
     erp_config(settings)  # a missing ERP setting stops the start with one line
     await cli_erp.ensure_demo_erp(settings)
     if settings.embedded:
