@@ -65,6 +65,9 @@ async def _check_revision(settings: Settings) -> str | None:
 async def prepare(settings: Settings) -> None:
     """What a first start needs: on the embedded default, create and migrate the store and
     seed the demo ERP and the demo CRM data once (never over existing data)."""
+    from api.erp import erp_config  # the ERP gateway's modules load with the app, not the CLI
+
+    erp_config(settings)  # a missing ERP setting stops the start with one line
     await cli_erp.ensure_demo_erp(settings)
     if settings.embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)

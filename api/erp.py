@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 import orjson
 from starlette.responses import JSONResponse
 
+from api.settings import SettingsError
 from erp_gateway.adapters.sql_mapping import DEMO_MAPPING
-from erp_gateway.factory import ErpConfig
+from erp_gateway.factory import ADAPTERS, ErpConfig
+from erp_gateway.vendors import ErpNextOptions, OdooOptions, TrytonOptions, VendorOptions
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -35,9 +37,85 @@ SIGNATURE_HEADER = "X-Frontdesk-Signature"
 MAX_NUMBERS = 1000
 
 
+def _required(settings: Settings, adapter: str, *names: str) -> list[str]:
+    """The values of settings ``names``; ``SettingsError`` naming the first one unset."""
+    values = []
+    for name in names:
+        value = getattr(settings, name)
+        if value is not None and hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        if value is None or value == "":
+            raise SettingsError(
+                f"FRONTDESK_{name.upper()} is required when FRONTDESK_ERP_ADAPTER is {adapter}"
+            )
+        values.append(str(value))
+    return values
+
+
+def vendor_options(settings: Settings) -> VendorOptions | None:
+    """The vendor adapter's options from its ``FRONTDESK_<VENDOR>_*`` settings (None for sql).
+
+    Raises ``SettingsError`` with one line naming the first required setting that is missing.
+    """
+    adapter = settings.erp_adapter
+    if adapter == "tryton":
+        url, database, password = _required(
+            settings, adapter, "tryton_url", "tryton_database", "tryton_password"
+        )
+        return TrytonOptions(
+            url=url,
+            database=database,
+            username=settings.tryton_username,
+            password=password,
+            timeout=settings.tryton_timeout,
+            hold_archived=settings.tryton_hold_archived,
+            hold_over_limit=settings.tryton_hold_over_limit,
+            credit_tolerance=settings.tryton_credit_tolerance,
+        )
+    if adapter == "odoo":
+        url, database, username, api_key = _required(
+            settings, adapter, "odoo_url", "odoo_database", "odoo_username", "odoo_api_key"
+        )
+        return OdooOptions(
+            url=url,
+            database=database,
+            username=username,
+            api_key=api_key,
+            balance_field=settings.odoo_balance_field,
+            number_prefix=settings.odoo_number_prefix,
+            timeout=settings.odoo_timeout,
+        )
+    if adapter == "erpnext":
+        url, key, secret, company, currency = _required(
+            settings,
+            adapter,
+            "erpnext_url",
+            "erpnext_api_key",
+            "erpnext_api_secret",
+            "erpnext_company",
+            "erpnext_currency",
+        )
+        return ErpNextOptions(
+            url=url,
+            api_key=key,
+            api_secret=secret,
+            company=company,
+            currency=currency.upper(),
+            idempotency_field=settings.erpnext_idempotency_field,
+            timeout=settings.erpnext_timeout,
+        )
+    if adapter != "sql":
+        raise SettingsError(
+            f"FRONTDESK_ERP_ADAPTER must be one of {', '.join(ADAPTERS)}, not {adapter!r}"
+        )
+    return None
+
+
 def erp_config(settings: Settings) -> ErpConfig:
+    """The gateway's plain configuration; ``SettingsError`` (one line) when incomplete."""
     return ErpConfig(
         adapter=settings.erp_adapter,
+        vendor=vendor_options(settings),
         sql_url=settings.erp_url,
         sql_mapping=settings.erp_sql_mapping or DEMO_MAPPING,
         timeout=settings.erp_timeout,

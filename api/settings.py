@@ -126,7 +126,8 @@ class Settings(BaseSettings):
     """JSON file of documents accepted in persisted-only mode: a list of documents."""
     # --- ERP
     erp_adapter: str = "sql"
-    """Which ERP adapter: ``sql`` (the demo ERP by default); vendors add theirs."""
+    """Which ERP adapter: ``sql`` (the demo ERP by default), ``tryton``, ``odoo`` or ``erpnext``;
+    the vendor's own settings (``FRONTDESK_<VENDOR>_*``) are checked at start-up."""
     erp_sql_url: str | None = None
     """SQLAlchemy async URL of the ERP's database; unset means the demo ERP in ``data_dir``."""
     erp_sql_mapping: Path | None = None

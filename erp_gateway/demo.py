@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy import CheckConstraint, Column, Integer, MetaData, String, Table, Text, func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ debtor = Table(
     Column("terms", Text),
     Column("balance", String(24)),
     Column("revision", Integer, nullable=False, server_default="1"),
+    CheckConstraint("length(trim(name)) > 0", name="debtor_name_required"),
 )
 
 debtor_address = Table(

@@ -19,20 +19,22 @@ from aiocache import RedisCache, SimpleMemoryCache
 from erp_gateway.caching import CachingGateway
 from erp_gateway.resilience import CircuitBreaker, ResilientGateway
 from erp_gateway.serialization import CacheEntrySerializer
+from erp_gateway.vendors import VENDOR_OPTIONS, build_vendor
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from erp_gateway.observer import ErpObserver
     from erp_gateway.port import ErpGateway
+    from erp_gateway.vendors import VendorOptions
 
 
 class UnknownAdapter(ValueError):
     """No adapter of that name."""
 
 
-ADAPTERS = ("sql",)
-"""Adapters this factory can build; vendors add theirs in ``build_adapter``."""
+ADAPTERS = ("sql", "tryton", "odoo", "erpnext")
+"""Adapters this factory can build."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,7 +53,9 @@ class ErpConfig:
     cache_ttl: float = 30.0
     stale_limit: float = 24 * 3600.0
     options: dict[str, Any] | None = None
-    """Vendor adapters' own values (base URL, database, credentials ...)."""
+    """Free-form extra values (unused by the shipped adapters)."""
+    vendor: VendorOptions | None = None
+    """The vendor adapter's own values (``erp_gateway/vendors.py``): URL, credentials ..."""
 
 
 @dataclass(slots=True)
@@ -69,9 +73,8 @@ class ErpStack:
 def build_adapter(config: ErpConfig) -> ErpGateway:
     """The adapter named by ``config.adapter``.
 
-    Vendor adapters (``tryton``, ``odoo``, ``erpnext`` in ``erp_gateway/adapters/<vendor>.py``)
-    plug in here: a branch that imports the module lazily and builds it from
-    ``config.options`` (and an ``httpx.AsyncClient`` it owns).
+    Vendor adapters (``tryton``, ``odoo``, ``erpnext``) are built from ``config.vendor``,
+    which must be that adapter's options class (``erp_gateway/vendors.py``).
     """
     if config.adapter == "sql":
         from erp_gateway.adapters.sql import SqlGateway
@@ -79,6 +82,11 @@ def build_adapter(config: ErpConfig) -> ErpGateway:
         if config.sql_url is None:
             raise UnknownAdapter("the sql adapter needs FRONTDESK_ERP_SQL_URL")
         return SqlGateway.from_config(url=config.sql_url, mapping_path=config.sql_mapping)
+    wanted = VENDOR_OPTIONS.get(config.adapter)
+    if wanted is not None:
+        if not isinstance(config.vendor, wanted):
+            raise UnknownAdapter(f"the {config.adapter} adapter needs {wanted.__name__}")
+        return build_vendor(config.vendor)
     raise UnknownAdapter(f"unknown ERP adapter {config.adapter!r}; known: {', '.join(ADAPTERS)}")
 
 

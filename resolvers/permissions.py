@@ -48,6 +48,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
         {
             C.READ_CUSTOMERS,
             C.READ_CREDIT_HOLD,
+            C.WRITE_CUSTOMERS,
             C.WRITE_CONTACTS,
             C.WRITE_INTERACTIONS,
             C.READ_LEADS,
@@ -62,6 +63,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.READ_CUSTOMERS,
             C.READ_CREDIT_HOLD,
             C.READ_CREDIT,
+            C.WRITE_CUSTOMERS,
             C.WRITE_CONTACTS,
             C.WRITE_INTERACTIONS,
             C.WRITE_CASES,

@@ -10,7 +10,9 @@ from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.tools import merge_types
 
 from resolvers.context import Info
+from resolvers.crm.leads.conversion import LeadConversionMutation
 from resolvers.crm.schema_parts import CRM_MUTATIONS, CRM_NODE_LOADERS, CRM_QUERIES
+from resolvers.customers.mutations import CustomerMutation
 from resolvers.customers.queries import CustomerQueries, customer_node
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
 from resolvers.limits import DocumentLimits
@@ -43,7 +45,13 @@ def query_types() -> tuple[type, ...]:
 
 
 def mutation_types() -> tuple[type, ...]:
-    return (*CRM_MUTATIONS, *SALES_MUTATIONS, SecurityMutation)
+    return (
+        *CRM_MUTATIONS,
+        *SALES_MUTATIONS,
+        SecurityMutation,
+        CustomerMutation,
+        LeadConversionMutation,
+    )
 
 
 def extensions() -> Sequence[Callable[[], SchemaExtension]]:

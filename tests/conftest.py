@@ -27,6 +27,7 @@ from tests.support.erp_adapters import (  # noqa: F401  (fixtures)
     erp_harness_erpnext,
     erp_harness_odoo,
 )
+from tests.support.erp_harnesses import erp_harness_sql, erp_harness_tryton  # noqa: F401
 from tests.support.tryton import tryton  # noqa: F401 - the live Tryton server fixture
 
 if TYPE_CHECKING:

@@ -22,6 +22,7 @@ class ProblemCode(StrEnum):
     CREDIT_HOLD = "CREDIT_HOLD"
     CREDIT_LIMIT = "CREDIT_LIMIT"
     ERP_UNAVAILABLE = "ERP_UNAVAILABLE"
+    ERP_REJECTED = "ERP_REJECTED"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from crm_store.base import Base
 from crm_store.models import outbox, payments, sales
 from crm_store.models.contacts import ContactRow
 from crm_store.models.enums import ComplaintStatus, Direction, InteractionKind, LeadStatus
+from crm_store.models.idempotency import IdempotencyKeyRow
 from crm_store.models.interactions import InteractionRow
 from crm_store.models.leads import LeadRow, LeadTransitionRow
 from crm_store.models.security import ApiKeyRow, PartnerAssignmentRow
@@ -14,6 +15,7 @@ __all__ = [
     "ComplaintStatus",
     "ContactRow",
     "Direction",
+    "IdempotencyKeyRow",
     "InteractionKind",
     "InteractionRow",
     "LeadRow",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from crm_store.models.interactions import InteractionRow
 from crm_store.repositories.base import Repository
@@ -149,3 +149,13 @@ class InteractionRepository(Repository[InteractionRow]):
             .group_by(InteractionRow.kind, InteractionRow.direction)
         )
         return {(kind, direction): count for kind, direction, count in counted.all()}
+
+    async def repoint_lead(self, lead_id: int, customer_number: str) -> int:
+        """Put the lead's interactions on the customer's history too; how many moved."""
+        result = await self.session.execute(
+            update(InteractionRow)
+            .where(InteractionRow.lead_id == lead_id)
+            .values(customer_number=customer_number)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

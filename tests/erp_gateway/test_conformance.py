@@ -124,9 +124,7 @@ async def test_creating_twice_with_one_key_creates_one_customer(
     erp_harness: AdapterHarness,
 ) -> None:
     name = f"Lead Converted {uuid.uuid4().hex[:8]}"
-    draft = NewCustomer(
-        name=name, email="buyer@converted.example", billing_address=erp_harness.address
-    )
+    draft = NewCustomer(name=name, email=erp_harness.new_email, billing_address=erp_harness.address)
     key = str(uuid.uuid4())
     first = await erp_harness.gateway.create_customer(draft, idempotency_key=key)
     second = await erp_harness.gateway.create_customer(draft, idempotency_key=key)

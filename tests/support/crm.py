@@ -30,6 +30,7 @@ CRM_TABLES = (
     "contacts",
     "api_keys",
     "partner_assignments",
+    "idempotency_keys",
 )
 
 CREATE_LEAD = """
