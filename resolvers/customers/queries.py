@@ -12,6 +12,7 @@ from resolvers.customers.erp_fields import ErpUnavailableError
 from resolvers.customers.types import Customer
 from resolvers.errors import BadUserInput
 from resolvers.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from resolvers.permissions import customer_visible
 
 MAX_SEARCH_LENGTH = 100
 
@@ -25,6 +26,17 @@ async def load_customer(info: Info, number: str) -> Customer | None:
     if fetched is None:
         return None
     return Customer.from_erp(fetched.record, stale=fetched.stale)
+
+
+async def visible_customer(info: Info, number: str) -> Customer | None:
+    """``load_customer`` for a principal allowed to see ``number``; None for anyone else.
+
+    Federation's ``_entities`` resolves Customer references through this, so a partner
+    reaches no other partner's customer through a gateway.
+    """
+    if not await customer_visible(info, number):
+        return None
+    return await load_customer(info, number)
 
 
 async def customer_node(info: Info, key: str) -> Customer | None:

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 
 from erp_gateway.freshness import Fetched
 from erp_gateway.records import ErpCustomer
+from resolvers.context import Info
 from resolvers.crm.customer_fields import CustomerCrmFields
 from resolvers.customers.erp_fields import CustomerErpFields
 from resolvers.node import Node, to_global_id
 
 
-@strawberry.type(description="A customer: the ERP's record and the CRM's history, by number.")
+@strawberry.type(
+    description="A customer: the ERP's record and the CRM's history, by number.",
+    directives=[Key(fields=FieldSet("number"))],
+)
 class Customer(CustomerCrmFields, CustomerErpFields, Node):
+    @classmethod
+    async def resolve_reference(cls, info: Info, number: str) -> Customer | None:
+        """Federation's ``_entities``: scoped and loaded exactly as ``customer(number)``."""
+        from resolvers.customers.queries import visible_customer  # queries import this module
+
+        return await visible_customer(info, number)
+
     @classmethod
     def from_number(cls, number: str) -> Customer:
         """A customer known by number only: ERP fields load through ``customer_by_number``."""
