@@ -66,7 +66,8 @@ def test_the_subgraph_composes_with_a_service_extending_customer(tmp_path: Path)
     result = compose(
         {"frontdesk": tmp_path / "frontdesk.graphql", "orders": tmp_path / "orders.graphql"}
     )
-    assert result.get("errors") is None and result["ok"] is True
+    assert result.get("errors") is None
+    assert result["ok"] is True
     supergraph_sdl = str(result["supergraphSdl"])
     customer = supergraph_sdl[supergraph_sdl.index("type Customer") :]
     customer = customer[: customer.index("\n}")]
@@ -122,11 +123,12 @@ async def test_a_partner_through_the_gateway_sees_only_its_customers(
             assigned = await ask(
                 url,
                 admin,
-                'mutation { assignCustomerToPartner(input: {customerNumber: "%s", '
-                'partnerId: "P1"}) { userErrors { message } } }' % number,
+                f'mutation {{ assignCustomerToPartner(input: {{customerNumber: "{number}", '
+                'partnerId: "P1"}) { userErrors { message } } }',
             )
             assert assigned["data"]["assignCustomerToPartner"]["userErrors"] == [], assigned
         recent = await ask(url, partner, ORDERS)
     seen = {o["customer"]["number"]: o["customer"]["name"] for o in recent["data"]["recentOrders"]}
     assert {n for n, name in seen.items() if name is not None} == {"C10001", "C10003"}
-    assert seen["C10002"] is None and seen["C10005"] is None
+    assert seen["C10002"] is None
+    assert seen["C10005"] is None

@@ -67,7 +67,8 @@ async def apollo_gateway(subgraphs: dict[str, str], introspection_key: str) -> A
         stdout=asyncio.subprocess.PIPE,
         env={"PATH": "/usr/bin:/bin", "GATEWAY_INTROSPECTION_KEY": introspection_key},
     )
-    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout is not None
+    assert process.stdin is not None
     try:
         line = await asyncio.wait_for(process.stdout.readline(), timeout=GATEWAY_STARTUP)
         text = line.decode().strip()
