@@ -36,6 +36,12 @@ async def _renew(info: Info) -> None:
         await info.context.renew()
 
 
+async def _release(info: Info) -> None:
+    """Give the unit of work's connection back (between events, and when the socket ends:
+    a cancelled subscription never reaches the end of its operation)."""
+    await info.context.uow.close()
+
+
 @strawberry.type
 class LiveSubscription:
     @strawberry.subscription(
@@ -55,16 +61,23 @@ class LiveSubscription:
             while True:
                 event = await queue.get()
                 await _renew(info)
-                customer = await visible_customer(info, event.key)
-                if customer is not None:
-                    yield customer
+                try:
+                    customer = await visible_customer(info, event.key)
+                    if customer is not None:
+                        yield customer  # its fields resolve before the generator resumes
+                finally:
+                    await _release(info)
 
     @strawberry.subscription(description="Each interaction logged on the customer from now on.")
     async def interaction_logged(
         self, info: Info, customer_number: str
     ) -> AsyncGenerator[Interaction, None]:
         require(info, Capability.READ_CUSTOMERS)
-        if not await customer_visible(info, customer_number):
+        try:
+            visible = await customer_visible(info, customer_number)
+        finally:
+            await _release(info)
+        if not visible:
             return
         with _bus(info).subscription(Topic.INTERACTION, [customer_number]) as queue:
             while True:
@@ -72,9 +85,12 @@ class LiveSubscription:
                 if not event.ref.isdigit():
                     continue
                 await _renew(info)
-                row = await info.context.loaders.interaction_by_id.load(int(event.ref))
-                if row is not None:
-                    yield Interaction.from_row(row)
+                try:
+                    row = await info.context.loaders.interaction_by_id.load(int(event.ref))
+                    if row is not None:
+                        yield Interaction.from_row(row)
+                finally:
+                    await _release(info)
 
     @strawberry.subscription(description="The lead each time it is changed or moves a step.")
     async def lead_changed(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Lead, None]:
@@ -86,6 +102,9 @@ class LiveSubscription:
             while True:
                 await queue.get()
                 await _renew(info)
-                row = await info.context.loaders.lead_by_id.load(key)
-                if row is not None:
-                    yield Lead.from_row(row)
+                try:
+                    row = await info.context.loaders.lead_by_id.load(key)
+                    if row is not None:
+                        yield Lead.from_row(row)
+                finally:
+                    await _release(info)
