@@ -145,7 +145,8 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
                 every=state.settings.subscription_auth_recheck,
             )
         )
-        return UNSET
+        acknowledged: UnsetType = UNSET  # connection_ack without a payload
+        return acknowledged
 
     async def execute_single(
         self,

@@ -104,7 +104,7 @@ async def test_a_webhook_on_b_reaches_a_subscriber_on_a_once(
         await until(lambda: subscriptions_of(a_app) == 1)
         rename(demo_erp, "C10001", "Renamed SE")
         await webhook(b_url, ["C10002", "C10001"])
-        event = await client.next(timeout=1.0)  # within a second of the webhook
+        event = await client.next(within=1.0)  # within a second of the webhook
         assert event["type"] == "next", event
         assert event["payload"]["data"]["customerChanged"] == {
             "number": "C10001",
@@ -246,14 +246,16 @@ async def test_interactions_and_leads_are_announced(
     async with subscriber(url, headers) as client:
         await client.subscribe(
             "i",
-            'subscription { interactionLogged(customerNumber: "C10001") { subject customerNumber } }',
+            'subscription { interactionLogged(customerNumber: "C10001") '
+            "{ subject customerNumber } }",
         )
         await client.subscribe(
             "l", "subscription($id: ID!) { leadChanged(id: $id) { id name } }", {"id": lead_id}
         )
         await until(lambda: subscriptions_of(app) == 2)
         await post(
-            "mutation($i: LogInteractionInput!) { logInteraction(input: $i) { userErrors { message } } }",
+            "mutation($i: LogInteractionInput!) "
+            "{ logInteraction(input: $i) { userErrors { message } } }",
             {
                 "i": {
                     "kind": "CALL",

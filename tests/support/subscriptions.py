@@ -28,10 +28,10 @@ class Subscriber:
         payload = {"query": query, "variables": variables or {}}
         await self.ws.send(json.dumps({"id": op_id, "type": "subscribe", "payload": payload}))
 
-    async def next(self, timeout: float = WAIT) -> dict[str, Any]:
+    async def next(self, within: float = WAIT) -> dict[str, Any]:
         """The next message (pings answered on the way)."""
         while True:
-            message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), within))
             if message.get("type") == "ping":
                 await self.ws.send(json.dumps({"type": "pong"}))
                 continue
@@ -40,15 +40,15 @@ class Subscriber:
     async def nothing_within(self, seconds: float) -> bool:
         """True when no message arrives within ``seconds``."""
         try:
-            message = await self.next(timeout=seconds)
+            message = await self.next(within=seconds)
         except TimeoutError:
             return True
         raise AssertionError(f"unexpected message: {message}")
 
-    async def closed_with(self, timeout: float = WAIT) -> int | None:
+    async def closed_with(self, within: float = WAIT) -> int | None:
         """The close code once the server closes the socket."""
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within):
                 while True:
                     await self.ws.recv()
         except ConnectionClosed as closed:
@@ -74,8 +74,8 @@ async def subscriber(
         await asyncio.wait_for(ws.close(), WAIT)
 
 
-async def until(predicate: Any, timeout: float = WAIT) -> None:
+async def until(predicate: Any, within: float = WAIT) -> None:
     """Wait until ``predicate()`` holds (polling), or fail."""
-    async with asyncio.timeout(timeout):
-        while not predicate():
+    async with asyncio.timeout(within):
+        while not predicate():  # noqa: ASYNC110 - a plain condition, not an event
             await asyncio.sleep(0.01)
