@@ -36,7 +36,7 @@ class ListingQuery:
         return [Customer.from_number(n) for n in numbers]
 
 
-SCHEMA = strawberry.Schema(query=ListingQuery)
+SCHEMA = strawberry.federation.Schema(query=ListingQuery)  # Customer is a federation entity
 DOCUMENT = """query($numbers: [String!]!) { listed(numbers: $numbers) {
   number name taxId creditHold creditHoldReason creditLimit { amount currency } paymentTerms
   balance { amount currency } email billingAddress { city } shippingAddress { city }
