@@ -167,14 +167,12 @@ class TrytonGateway:
             ["code", "_timestamp", "addresses._timestamp"],
             context=READ_ALL,
         )
-        return {
-            str(row["code"]): "|".join(
-                [str(row["_timestamp"])]
-                + sorted(f"{a['id']}:{a['_timestamp']}" for a in row.get("addresses.") or [])
-            )
-            for row in rows
-            if row.get("code")
-        }
+        versions: dict[str, str] = {}
+        for row in rows:
+            if row.get("code"):
+                stamps = sorted(f"{a['id']}:{a['_timestamp']}" for a in row.get("addresses.") or [])
+                versions[str(row["code"])] = "|".join([str(row["_timestamp"]), *stamps])
+        return versions
 
     async def _read_one(self, number: str) -> dict[str, Any]:
         rows = await self._read([["code", "=", number]], limit=1)
