@@ -119,10 +119,11 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             events=state.events,
         )
 
-        async def renew() -> None:
+        async def renew() -> UnitOfWork:
             await context.uow.close()
-            context.uow = UnitOfWork(state.sessionmaker)
-            context.loaders = Loaders.create(uow=context.uow, erp=erp)
+            context.uow = fresh = UnitOfWork(state.sessionmaker)
+            context.loaders = Loaders.create(uow=fresh, erp=erp)
+            return fresh
 
         context.renew = renew
         return context

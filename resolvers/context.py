@@ -46,7 +46,7 @@ class Context:
     events: EventBus | None = None
     """Subscription events; ``pending_events`` are published once the operation commits."""
     pending_events: list[Event] = field(default_factory=list)
-    renew: Callable[[], Awaitable[None]] | None = None
+    renew: Callable[[], Awaitable[UnitOfWork]] | None = None
     """Fresh loaders and unit of work (a subscription, before each event it answers)."""
     connection_params: dict[str, object] | None = None
     """A WebSocket's ``connection_init`` payload (its credentials)."""

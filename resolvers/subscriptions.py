@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from crm_store.unit_of_work import UnitOfWork
 from resolvers.context import Info
 from resolvers.crm.ids import row_id
 from resolvers.crm.interactions.types import Interaction
@@ -31,15 +32,13 @@ def _bus(info: Info) -> EventBus:
     return info.context.events
 
 
-async def _renew(info: Info) -> None:
+async def _renew(info: Info) -> UnitOfWork:
+    """Fresh loaders and unit of work for one event; the caller closes the unit of work
+    once the event is answered (a cancelled subscription never reaches the end of its
+    operation, where it would be closed otherwise)."""
     if info.context.renew is not None:
-        await info.context.renew()
-
-
-async def _release(info: Info) -> None:
-    """Give the unit of work's connection back (between events, and when the socket ends:
-    a cancelled subscription never reaches the end of its operation)."""
-    await info.context.uow.close()
+        return await info.context.renew()
+    return info.context.uow
 
 
 @strawberry.type
@@ -60,13 +59,13 @@ class LiveSubscription:
         with _bus(info).subscription(Topic.CUSTOMER, numbers) as queue:
             while True:
                 event = await queue.get()
-                await _renew(info)
+                uow = await _renew(info)
                 try:
                     customer = await visible_customer(info, event.key)
                     if customer is not None:
                         yield customer  # its fields resolve before the generator resumes
                 finally:
-                    await _release(info)
+                    await uow.close()
 
     @strawberry.subscription(description="Each interaction logged on the customer from now on.")
     async def interaction_logged(
@@ -76,7 +75,7 @@ class LiveSubscription:
         try:
             visible = await customer_visible(info, customer_number)
         finally:
-            await _release(info)
+            await info.context.uow.close()
         if not visible:
             return
         with _bus(info).subscription(Topic.INTERACTION, [customer_number]) as queue:
@@ -84,13 +83,13 @@ class LiveSubscription:
                 event = await queue.get()
                 if not event.ref.isdigit():
                     continue
-                await _renew(info)
+                uow = await _renew(info)
                 try:
                     row = await info.context.loaders.interaction_by_id.load(int(event.ref))
                     if row is not None:
                         yield Interaction.from_row(row)
                 finally:
-                    await _release(info)
+                    await uow.close()
 
     @strawberry.subscription(description="The lead each time it is changed or moves a step.")
     async def lead_changed(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Lead, None]:
@@ -101,10 +100,10 @@ class LiveSubscription:
         with _bus(info).subscription(Topic.LEAD, [str(key)]) as queue:
             while True:
                 await queue.get()
-                await _renew(info)
+                uow = await _renew(info)
                 try:
                     row = await info.context.loaders.lead_by_id.load(key)
                     if row is not None:
                         yield Lead.from_row(row)
                 finally:
-                    await _release(info)
+                    await uow.close()

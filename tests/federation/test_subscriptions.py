@@ -278,3 +278,20 @@ async def test_interactions_and_leads_are_announced(
         assert changed["id"] == "l"
         assert changed["payload"]["data"]["leadChanged"] == {"id": lead_id, "name": "Ada Lovelace"}
         assert await client.nothing_within(0.3)
+
+
+async def test_the_older_graphql_ws_protocol_is_spoken_too(
+    tmp_path: Path, demo_erp: DemoErp, store: Store, instances: Instances
+) -> None:
+    url, app = await instances.start(make_settings(tmp_path, demo_erp))
+    key = await make_api_key(store, "sales")
+    async with subscriber(url, {"apiKey": key}, protocol="graphql-ws") as client:
+        payload = {"query": CHANGED, "variables": {"numbers": ["C10004"]}}
+        await client.ws.send(
+            orjson.dumps({"id": "1", "type": "start", "payload": payload}).decode()
+        )
+        await until(lambda: subscriptions_of(app) == 1)
+        await webhook(url, ["C10004"])
+        event = await client.next()
+        assert event["type"] == "data", event
+        assert event["payload"]["data"]["customerChanged"]["number"] == "C10004"

@@ -35,6 +35,8 @@ class Subscriber:
             if message.get("type") == "ping":
                 await self.ws.send(json.dumps({"type": "pong"}))
                 continue
+            if message.get("type") == "ka":  # graphql-ws keep-alive
+                continue
             return message
 
     async def nothing_within(self, seconds: float) -> bool:
