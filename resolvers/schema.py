@@ -26,7 +26,8 @@ VALIDATION_CACHE_SIZE = 1024
 
 
 def node_loaders() -> dict[str, NodeLoader]:
-    """Every ``Node`` type's loader by type name."""
+    """Every ``Node`` type's loader by type name (also federation's ``_entities`` for the
+    types with ``NodeEntity`` and ``entity_key("id")``, see ``resolvers/entities.py``)."""
     return {"Customer": customer_node, **CRM_NODE_LOADERS}
 
 

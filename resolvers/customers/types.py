@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.federation.schema_directives import Key
-from strawberry.federation.types import FieldSet
 
 from erp_gateway.freshness import Fetched
 from erp_gateway.records import ErpCustomer
 from resolvers.context import Info
 from resolvers.crm.customer_fields import CustomerCrmFields
 from resolvers.customers.erp_fields import CustomerErpFields
+from resolvers.entities import entity_key
 from resolvers.node import Node, to_global_id
 
 
 @strawberry.type(
     description="A customer: the ERP's record and the CRM's history, by number.",
-    directives=[Key(fields=FieldSet("number"))],
+    directives=entity_key("number"),
 )
 class Customer(CustomerCrmFields, CustomerErpFields, Node):
     @classmethod

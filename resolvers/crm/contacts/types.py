@@ -6,15 +6,14 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.federation.schema_directives import Key
-from strawberry.federation.types import FieldSet
 
 from crm_store.models.contacts import ContactRow
 from resolvers.context import Info
 from resolvers.crm.enums import InteractionKind
 from resolvers.crm.interactions.paging import interaction_connection, interaction_page
 from resolvers.crm.interactions.types import Interaction
-from resolvers.node import Node, key_of, to_global_id
+from resolvers.entities import NodeEntity, entity_key
+from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
 
 if TYPE_CHECKING:
@@ -23,19 +22,9 @@ if TYPE_CHECKING:
 
 @strawberry.type(
     description="A person at a customer (the company itself lives in the ERP).",
-    directives=[Key(fields=FieldSet("id"))],
+    directives=entity_key("id"),
 )
-class Contact(Node):
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Contact | None:
-        """Federation's ``_entities``: the same loader as ``node(id)``."""
-        from resolvers.crm.contacts.queries import (
-            load_contact_node,  # the queries import this module
-        )
-
-        key = key_of(id, "Contact")
-        return await load_contact_node(info, key) if key is not None else None
-
+class Contact(NodeEntity, Node):
     customer_number: str
     name: str
     title: str | None

@@ -6,15 +6,14 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.federation.schema_directives import Key
-from strawberry.federation.types import FieldSet
 
 from crm_store.models.leads import LeadRow, LeadTransitionRow
 from resolvers.context import Info
 from resolvers.crm.enums import InteractionKind, LeadStatus
 from resolvers.crm.interactions.paging import interaction_connection, interaction_page
 from resolvers.crm.interactions.types import Interaction
-from resolvers.node import Node, key_of, to_global_id
+from resolvers.entities import NodeEntity, entity_key
+from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
 
 if TYPE_CHECKING:
@@ -42,17 +41,9 @@ class LeadTransition:
 
 @strawberry.type(
     description="A prospect, qualified step by step before it becomes a customer.",
-    directives=[Key(fields=FieldSet("id"))],
+    directives=entity_key("id"),
 )
-class Lead(Node):
-    @classmethod
-    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Lead | None:
-        """Federation's ``_entities``: the same loader as ``node(id)``."""
-        from resolvers.crm.leads.queries import load_lead_node  # the queries import this module
-
-        key = key_of(id, "Lead")
-        return await load_lead_node(info, key) if key is not None else None
-
+class Lead(NodeEntity, Node):
     status: LeadStatus
     name: str
     company: str | None
