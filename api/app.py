@@ -39,8 +39,8 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
         schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+        max_subscriptions_per_connection=settings.subscriptions_per_connection,
     )
-    graphql.max_subscriptions_per_connection = settings.subscriptions_per_connection
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
