@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route, WebSocketRoute
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from api.erp import erp_events
 from api.graphql_view import FrontdeskGraphQL
@@ -37,6 +38,8 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
     graphql = FrontdeskGraphQL(
         schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+        max_subscriptions_per_connection=settings.subscriptions_per_connection,
     )
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -132,11 +132,14 @@ def export_schema(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
     ] = None,
+    federation: Annotated[
+        bool, typer.Option("--federation", help="The subgraph SDL a supergraph composes.")
+    ] = False,
 ) -> None:
-    """Print the GraphQL SDL of the live schema."""
-    from resolvers.schema import export_sdl
+    """Print the GraphQL SDL of the live schema (``--federation``: the subgraph SDL)."""
+    from resolvers.schema import export_sdl, export_subgraph_sdl
 
-    sdl = export_sdl()
+    sdl = export_subgraph_sdl() if federation else export_sdl()
     if output is None:
         sys.stdout.write(sdl)
     else:

@@ -9,6 +9,7 @@ Persisted queries are resolved here, before the schema sees the request.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 import time
@@ -18,10 +19,12 @@ import orjson
 from graphql import GraphQLError
 from starlette.responses import Response as StarletteResponse
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.persisted_queries import PersistedQueryError
+from api.websocket_auth import credentials_of, watch_credentials
 from crm_store.unit_of_work import UnitOfWork
 from resolvers.context import Context
 from resolvers.customers.erp_access import ErpAccess
@@ -102,7 +105,7 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             circuit=lambda: state.erp.breaker.state,
             extensions=extensions,
         )
-        return Context(
+        context = Context(
             request=request,
             response=response if not hasattr(response, "receive") else None,
             request_id=scope_state.get("request_id", ""),
@@ -113,7 +116,38 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             contact_rules=ContactRules(default_phone_region=state.settings.crm_phone_region),
             principal=scope_state.get("principal"),
             limits=security.limits,
+            events=state.events,
         )
+
+        async def renew() -> UnitOfWork:
+            await context.uow.close()
+            context.uow = fresh = UnitOfWork(state.sessionmaker)
+            context.loaders = Loaders.create(uow=fresh, erp=erp)
+            return fresh
+
+        context.renew = renew
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        """Authenticate the socket from its headers or its ``connection_init`` payload."""
+        websocket = context.request
+        security: Security = websocket.app.state.security
+        state: AppState = websocket.app.state.frontdesk
+        credentials = credentials_of(websocket, context.connection_params)  # type: ignore[arg-type]
+        principal = await security.authenticator.authenticate(credentials) if credentials else None
+        if principal is None:
+            raise ConnectionRejectionError({"reason": "Unauthorized"})
+        context.principal = principal
+        websocket.state.credentials_watch = asyncio.get_running_loop().create_task(
+            watch_credentials(
+                websocket,  # type: ignore[arg-type]
+                security.authenticator,
+                credentials,  # type: ignore[arg-type]
+                every=state.settings.subscription_auth_recheck,
+            )
+        )
+        acknowledged: UnsetType = UNSET  # connection_ack without a payload
+        return acknowledged
 
     async def execute_single(
         self,
@@ -159,7 +193,12 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
     ) -> Response | WebSocket:
-        response = await super().run(request, context, root_value)
+        try:
+            response = await super().run(request, context, root_value)
+        finally:
+            watch = getattr(request.state, "credentials_watch", None)
+            if watch is not None:
+                watch.cancel()
         if not isinstance(response, StarletteResponse):
             return response
         state = request.state

@@ -10,7 +10,10 @@ from api.erp import erp_config
 from api.metrics import Metrics
 from crm_store.session import create_engine, create_sessionmaker
 from crm_store.statement_count import install_statement_counter
+from erp_gateway.change_feed import ChangePoller, VersionedCustomers
 from erp_gateway.factory import build_stack
+from erp_gateway.invalidation import RedisInvalidations
+from workflows.events import EventBus
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -32,6 +35,8 @@ class AppState:
     sessionmaker: async_sessionmaker[AsyncSession]
     metrics: Metrics
     erp: ErpStack
+    events: EventBus
+    """Subscription events, shared with every instance over Redis when configured."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -41,6 +46,33 @@ class Overrides:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     erp_adapter: ErpGateway | None = None
     """An ERP adapter to wrap (cache, resilience) instead of the one the settings name."""
+
+
+def event_bus(erp: ErpStack) -> EventBus:
+    """The bus, riding on the cache's invalidation channel when there is one."""
+    channel = erp.gateway.invalidations
+    redis = channel if isinstance(channel, RedisInvalidations) else None
+    events = EventBus(redis)
+    if redis is not None:
+        redis.on_events = events.deliver_wire
+    erp.gateway.change_listeners.append(events.customers_changed)
+    return events
+
+
+def start_change_poller(settings: Settings, erp: ErpStack) -> ChangePoller | None:
+    """The ERP change feed, when an interval is set and the adapter can list versions."""
+    if settings.erp_change_poll_interval <= 0:
+        return None
+    if not isinstance(erp.adapter, VersionedCustomers):
+        raise ValueError(
+            f"FRONTDESK_ERP_CHANGE_POLL_INTERVAL: the {settings.erp_adapter} adapter has no "
+            "change feed"
+        )
+    poller = ChangePoller(
+        erp.adapter, erp.gateway.invalidate, interval=settings.erp_change_poll_interval
+    )
+    poller.start()
+    return poller
 
 
 def build_lifespan(settings: Settings, overrides: Overrides) -> object:
@@ -60,14 +92,18 @@ def build_lifespan(settings: Settings, overrides: Overrides) -> object:
                 install_statement_counter(owned_engine)
         metrics = Metrics()
         erp = build_stack(erp_config(settings), observer=metrics, adapter=overrides.erp_adapter)
+        events = event_bus(erp)
         await erp.gateway.start()
         app.state.frontdesk = AppState(
-            settings=settings, sessionmaker=sessionmaker, metrics=metrics, erp=erp
+            settings=settings, sessionmaker=sessionmaker, metrics=metrics, erp=erp, events=events
         )
+        poller = start_change_poller(settings, erp)
         try:
             yield
         finally:
             try:
+                if poller is not None:
+                    await poller.close()
                 await erp.gateway.close()
             finally:
                 if owned_engine is not None:

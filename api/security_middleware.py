@@ -121,6 +121,11 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         credentials = credentials_from_headers(headers)
+        if scope["type"] == "websocket" and credentials is None:
+            # Browsers cannot set headers on a socket: the view authenticates its
+            # connection_init payload instead (api/websocket_auth.py).
+            await self.app(scope, receive, send)
+            return
         principal = (
             await self.security.authenticator.authenticate(credentials) if credentials else None
         )
@@ -146,7 +151,7 @@ class AuthenticationMiddleware:
         self, scope: Scope, receive: Receive, send: Send, *, has_credentials: bool
     ) -> None:
         if scope["type"] == "websocket":
-            # Until connection_init authentication exists, a socket needs header credentials.
+            # Header credentials that do not authenticate: refused at the handshake.
             await receive()
             await send({"type": "websocket.close", "code": 4401, "reason": "Unauthorized"})
             return

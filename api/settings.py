@@ -146,6 +146,13 @@ class Settings(BaseSettings):
     erp_webhook_secret: str | None = None
     """Shared secret of ``POST /erp/events``; unset turns the webhook off (404)."""
     erp_webhook_tolerance: int = Field(default=300, ge=1, le=3600)
+    # --- federation and subscriptions
+    subscriptions_per_connection: int = Field(default=20, ge=1, le=1000)
+    """How many subscriptions one WebSocket connection may hold at once."""
+    subscription_auth_recheck: float = Field(default=30.0, gt=0, le=3600)
+    """Seconds between re-checks of a socket's credentials (revoked keys are disconnected)."""
+    erp_change_poll_interval: float = Field(default=0.0, ge=0, le=86400)
+    """Seconds between polls of the ERP's change feed (``sql``: version column); 0: off."""
 
     @field_validator("cache_url")
     @classmethod

@@ -79,6 +79,8 @@ class CachingGateway:
         self.clock = clock
         self.observer = observer or NullObserver()
         self.invalidations = invalidations
+        self.change_listeners: list[Callable[[Sequence[str]], Awaitable[None]]] = []
+        """Told, once per instance, which numbers changed (subscription events)."""
         self.dropped_by_others: list[str] = []
         """Numbers other instances told this one to drop (observable for tests and logs)."""
         self._inflight: dict[str, asyncio.Future[ErpCustomer | None]] = {}
@@ -223,11 +225,21 @@ class CachingGateway:
         """Drop ``numbers`` here and on every instance sharing the invalidation channel."""
         await self._drop(numbers)
         if self.invalidations is not None:
-            await self.invalidations.publish(list(numbers))
+            await self.invalidations.publish(list(numbers))  # comes back to every instance
+        else:
+            await self._changed(numbers)
 
     async def _on_remote_invalidation(self, numbers: list[str]) -> None:
         self.dropped_by_others.extend(numbers)
         await self._drop(numbers)
+        await self._changed(numbers)
+
+    async def _changed(self, numbers: Sequence[str]) -> None:
+        for listener in self.change_listeners:
+            try:
+                await listener(numbers)
+            except Exception:
+                log.warning("a change listener failed", exc_info=True)
 
     async def close(self) -> None:
         try:

@@ -11,6 +11,8 @@ from resolvers.limits import QueryLimits
 from workflows.validation import ContactRules
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.websockets import WebSocket
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from resolvers.customers.erp_access import ErpAccess
     from resolvers.loaders import Loaders
     from resolvers.principal import Principal
+    from workflows.events import Event, EventBus
 
 
 @dataclass(slots=True, kw_only=True)
@@ -40,6 +43,13 @@ class Context:
     """The document limits checked before execution (``resolvers/limits.py``)."""
     erp: ErpAccess | None = None
     """The ERP gateway and this request's freshness policy."""
+    events: EventBus | None = None
+    """Subscription events; ``pending_events`` are published once the operation commits."""
+    pending_events: list[Event] = field(default_factory=list)
+    renew: Callable[[], Awaitable[UnitOfWork]] | None = None
+    """Fresh loaders and unit of work (a subscription, before each event it answers)."""
+    connection_params: dict[str, object] | None = None
+    """A WebSocket's ``connection_init`` payload (its credentials)."""
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

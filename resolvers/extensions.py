@@ -48,6 +48,8 @@ class OperationTransaction(SchemaExtension):
             )
             if self._is_mutation() and not failed:
                 await uow.commit()
+                if context.events is not None:
+                    await context.events.publish(context.pending_events)
             else:
                 await uow.rollback()
         finally:

@@ -7,6 +7,8 @@ from functools import partial
 
 import strawberry
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.federation import Schema as FederationSchema
+from strawberry.printer import print_schema
 from strawberry.tools import merge_types
 
 from resolvers.context import Info
@@ -19,6 +21,7 @@ from resolvers.limits import DocumentLimits
 from resolvers.node import Node, NodeLoader, NodeRegistry
 from resolvers.sales.schema_parts import SALES_MUTATIONS, SALES_NODE_LOADERS, SALES_QUERIES
 from resolvers.security.mutations import SecurityMutation
+from resolvers.subscriptions import LiveSubscription
 from resolvers.system.queries import SystemQuery
 
 PARSER_CACHE_SIZE = 1024
@@ -26,7 +29,8 @@ VALIDATION_CACHE_SIZE = 1024
 
 
 def node_loaders() -> dict[str, NodeLoader]:
-    """Every ``Node`` type's loader by type name."""
+    """Every ``Node`` type's loader by type name (also federation's ``_entities`` for the
+    types with ``NodeEntity`` and ``entity_key("id")``, see ``resolvers/entities.py``)."""
     return {"Customer": customer_node, **CRM_NODE_LOADERS, **SALES_NODE_LOADERS}
 
 
@@ -54,6 +58,10 @@ def mutation_types() -> tuple[type, ...]:
     )
 
 
+def subscription_types() -> tuple[type, ...]:
+    return (LiveSubscription,)
+
+
 def extensions() -> Sequence[Callable[[], SchemaExtension]]:
     return [
         DocumentLimits,
@@ -66,12 +74,21 @@ def extensions() -> Sequence[Callable[[], SchemaExtension]]:
 
 
 def build_schema() -> strawberry.Schema:
+    """The served schema: a Federation 2 subgraph (``_service``, ``_entities``, ``@key``)."""
     query = merge_types("Query", query_types())
     mutations = mutation_types()
     mutation = merge_types("Mutation", mutations) if mutations else None
-    return strawberry.Schema(query=query, mutation=mutation, extensions=extensions())
+    subscription = merge_types("Subscription", subscription_types())
+    return FederationSchema(
+        query=query, mutation=mutation, subscription=subscription, extensions=extensions()
+    )
 
 
 def export_sdl() -> str:
-    """The SDL that ``schema.graphql`` must hold."""
+    """The SDL that ``schema.graphql`` must hold (what clients see, federation fields too)."""
     return build_schema().as_str() + "\n"
+
+
+def export_subgraph_sdl() -> str:
+    """The subgraph SDL a supergraph composes (``{ _service { sdl } }``, with directives)."""
+    return print_schema(build_schema()).rstrip("\n") + "\n"

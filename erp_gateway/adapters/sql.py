@@ -183,6 +183,17 @@ class SqlGateway:
         records = (self._record(row, now) for row in rows)
         return {r.number: r for r in records}
 
+    async def customer_versions(self) -> dict[str, str]:
+        """Every customer's number and version (the change feed polls this)."""
+        c = self.customers.c
+        m = self.mapping.customer
+        try:
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(select(c[m.number], c[m.version]))).all()
+        except SQLAlchemyError as exc:
+            raise ErpUnavailable(f"ERP database error: {exc}", operation="versions") from exc
+        return {str(number): str(version) for number, version in rows}
+
     def _filters(self, query: CustomerQuery) -> list[ColumnElement[bool]]:
         m = self.mapping.customer
         c = self.customers.c

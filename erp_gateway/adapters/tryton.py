@@ -153,6 +153,27 @@ class TrytonGateway:
         )
         return rows
 
+    async def customer_versions(self) -> dict[str, str]:
+        """Every customer's code and version, for the change feed: the party's write stamp
+        (``write_date``, else ``create_date``) and its addresses' (an address is a record of
+        its own in Tryton)."""
+        _currency, company_party = await self._company()
+        rows: list[dict[str, Any]] = await self._client.call(
+            "model.party.party.search_read",
+            [["id", "!=", company_party]],
+            0,
+            None,
+            ORDER,
+            ["code", "_timestamp", "addresses._timestamp"],
+            context=READ_ALL,
+        )
+        versions: dict[str, str] = {}
+        for row in rows:
+            if row.get("code"):
+                stamps = sorted(f"{a['id']}:{a['_timestamp']}" for a in row.get("addresses.") or [])
+                versions[str(row["code"])] = "|".join([str(row["_timestamp"]), *stamps])
+        return versions
+
     async def _read_one(self, number: str) -> dict[str, Any]:
         rows = await self._read([["code", "=", number]], limit=1)
         if not rows:

@@ -37,6 +37,17 @@ async def load_customer(info: Info, number: str) -> Customer | None:
     return Customer.from_erp(fetched.record, stale=fetched.stale)
 
 
+async def visible_customer(info: Info, number: str) -> Customer | None:
+    """``load_customer`` for a principal allowed to see ``number``; None for anyone else.
+
+    Federation's ``_entities`` resolves Customer references through this, so a partner
+    reaches no other partner's customer through a gateway.
+    """
+    if not await customer_visible(info, number):
+        return None
+    return await load_customer(info, number)
+
+
 async def customer_node(info: Info, key: str) -> Customer | None:
     return await load_customer(info, key)
 

@@ -9,14 +9,25 @@ from erp_gateway.records import ErpCustomer
 from resolvers.context import Info
 from resolvers.crm.customer_fields import CustomerCrmFields
 from resolvers.customers.erp_fields import CustomerErpFields
+from resolvers.entities import entity_key
 from resolvers.node import Node, to_global_id
 from resolvers.permissions import Capability
 from resolvers.scoping import only_visible, scoped
 
 
 @scoped(Capability.READ_CUSTOMERS, customer="number")
-@strawberry.type(description="A customer: the ERP's record and the CRM's history, by number.")
+@strawberry.type(
+    description="A customer: the ERP's record and the CRM's history, by number.",
+    directives=entity_key("number"),
+)
 class Customer(CustomerCrmFields, CustomerErpFields, Node):
+    @classmethod
+    async def resolve_reference(cls, info: Info, number: str) -> Customer | None:
+        """Federation's ``_entities``: scoped and loaded exactly as ``customer(number)``."""
+        from resolvers.customers.queries import visible_customer  # queries import this module
+
+        return await visible_customer(info, number)
+
     @classmethod
     def from_number(cls, number: str) -> Customer:
         """A customer known by number only: ERP fields load through ``customer_by_number``."""

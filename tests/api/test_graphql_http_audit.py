@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+from tests.support.npm import npm_packages
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,27 +30,7 @@ SCRIPT = ROOT / "tests" / "support" / "js" / "graphql_http_audit.mjs"
 
 
 def _npm_package() -> Path:
-    package = NPM_DIR / "node_modules" / "graphql-http" / "package.json"
-    if package.is_file() and json.loads(package.read_text())["version"] == GRAPHQL_HTTP_VERSION:
-        return NPM_DIR
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        pytest.fail("the graphql-http audit needs Node.js and npm on PATH")
-    subprocess.run(
-        [
-            npm,
-            "install",
-            "--prefix",
-            str(NPM_DIR),
-            "--no-audit",
-            "--no-fund",
-            "--silent",
-            f"graphql-http@{GRAPHQL_HTTP_VERSION}",
-        ],
-        check=True,
-        timeout=300,
-    )
-    return NPM_DIR
+    return npm_packages(NPM_DIR, {"graphql-http": GRAPHQL_HTTP_VERSION})
 
 
 def _free_port() -> int:

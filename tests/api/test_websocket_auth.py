@@ -1,4 +1,4 @@
-"""WebSocket handshakes on /graphql need credentials too (until connection_init carries them).
+"""WebSocket authentication on /graphql: header credentials, or the connection_init payload.
 
 The socket is driven at the ASGI level (the ASGI messages a server would send), since the
 HTTP test client has no WebSocket support.
@@ -57,11 +57,35 @@ class Socket:
         await asyncio.wait_for(self.task, timeout=10)
 
 
-async def test_a_socket_without_credentials_is_refused(app: Starlette) -> None:
+async def test_a_socket_without_credentials_is_refused_at_connection_init(app: Starlette) -> None:
     socket = Socket(app, {})
+    assert (await socket.receive())["type"] == "websocket.accept"
+    await socket.send_json({"type": "connection_init", "payload": {}})
+    message = await socket.receive()
+    assert message["type"] == "websocket.close"
+    assert message["code"] == 4403
+    await socket.close()
+
+
+async def test_bad_header_credentials_are_refused_at_the_handshake(app: Starlette) -> None:
+    socket = Socket(app, {"Authorization": "Bearer fd_not-a-real-key"})
     message = await socket.receive()
     assert message == {"type": "websocket.close", "code": 4401, "reason": "Unauthorized"}
     await asyncio.wait_for(socket.task, timeout=10)
+
+
+async def test_a_key_in_connection_init_is_served(app: Starlette, store: Store) -> None:
+    key = await make_api_key(store, "sales")
+    for payload in ({"Authorization": f"Bearer {key}"}, {"apiKey": key}):
+        socket = Socket(app, {})
+        assert (await socket.receive())["type"] == "websocket.accept"
+        await socket.send_json({"type": "connection_init", "payload": payload})
+        assert await socket.receive_json() == {"type": "connection_ack"}
+        query = {"query": "{ apiVersion }"}
+        await socket.send_json({"id": "1", "type": "subscribe", "payload": query})
+        answer = await socket.receive_json()
+        assert isinstance(answer["payload"]["data"]["apiVersion"], str)
+        await socket.close()
 
 
 async def test_a_socket_with_a_key_is_served(app: Starlette, store: Store) -> None:

@@ -37,7 +37,7 @@ class ListingQuery:
         return [Customer.from_number(n) for n in numbers]
 
 
-SCHEMA = strawberry.Schema(query=ListingQuery)
+SCHEMA = strawberry.federation.Schema(query=ListingQuery)  # Customer is a federation entity
 ADMIN = Principal(
     kind=PrincipalKind.SERVICE, subject="test", name="test", roles=frozenset({Role.ADMIN})
 )

@@ -12,6 +12,7 @@ from resolvers.context import Info
 from resolvers.crm.enums import InteractionKind
 from resolvers.crm.interactions.paging import interaction_connection, interaction_page
 from resolvers.crm.interactions.types import Interaction
+from resolvers.entities import NodeEntity, entity_key
 from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
 from resolvers.permissions import Capability
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
 
 
 @scoped(Capability.READ_CUSTOMERS, customer="customer_number")
-@strawberry.type(description="A person at a customer (the company itself lives in the ERP).")
-class Contact(Node):
+@strawberry.type(
+    description="A person at a customer (the company itself lives in the ERP).",
+    directives=entity_key("id"),
+)
+class Contact(NodeEntity, Node):
     customer_number: str
     name: str
     title: str | None

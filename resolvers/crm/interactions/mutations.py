@@ -22,6 +22,7 @@ from resolvers.crm.problems import not_found, user_errors
 from resolvers.errors import ErrorCode, UserError, user_error
 from resolvers.permissions import Capability, partner_scope, requires
 from resolvers.scoping import OUT_OF_SCOPE, object_scope_errors, scope_errors
+from workflows.events import Event, Topic
 from workflows.interactions import InteractionDraft, log_interaction
 
 
@@ -105,6 +106,9 @@ class InteractionMutation:
             contact_id=contact_id,
         )
         outcome = await log_interaction(info.context.uow, draft, actor=actor_of(info))
+        if outcome.value is not None and outcome.value.customer_number:
+            number, ref = outcome.value.customer_number, str(outcome.value.id)
+            info.context.pending_events.append(Event(Topic.INTERACTION, number, ref))
         return LogInteractionPayload(
             interaction=Interaction.from_row(outcome.value) if outcome.value else None,
             user_errors=user_errors(outcome.problems),

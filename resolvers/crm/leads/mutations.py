@@ -18,6 +18,7 @@ from resolvers.crm.problems import not_found, user_errors
 from resolvers.errors import UserError
 from resolvers.permissions import Capability, requires
 from workflows import leads as workflow
+from workflows.events import Event, Topic
 from workflows.problems import Outcome
 
 
@@ -85,8 +86,13 @@ class AdvanceLeadPayload:
     user_errors: list[UserError]
 
 
-def _lead(outcome: Outcome[LeadRow]) -> Lead | None:
-    return Lead.from_row(outcome.value) if outcome.value is not None else None
+def _lead(outcome: Outcome[LeadRow], info: Info | None = None) -> Lead | None:
+    """The changed lead; with ``info``, ``leadChanged`` fires once the change commits."""
+    if outcome.value is None:
+        return None
+    if info is not None:
+        info.context.pending_events.append(Event(Topic.LEAD, str(outcome.value.id)))
+    return Lead.from_row(outcome.value)
 
 
 WRITE_LEADS = [requires(Capability.WRITE_LEADS)]
@@ -124,7 +130,9 @@ class LeadMutation:
             rules=info.context.contact_rules,
             expected_version=input.expected_version,
         )
-        return UpdateLeadPayload(lead=_lead(outcome), user_errors=user_errors(outcome.problems))
+        return UpdateLeadPayload(
+            lead=_lead(outcome, info), user_errors=user_errors(outcome.problems)
+        )
 
     @strawberry.mutation(
         description=(
@@ -146,4 +154,6 @@ class LeadMutation:
             rules=info.context.contact_rules,
             expected_version=input.expected_version,
         )
-        return AdvanceLeadPayload(lead=_lead(outcome), user_errors=user_errors(outcome.problems))
+        return AdvanceLeadPayload(
+            lead=_lead(outcome, info), user_errors=user_errors(outcome.problems)
+        )

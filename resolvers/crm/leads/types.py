@@ -12,6 +12,7 @@ from resolvers.context import Info
 from resolvers.crm.enums import InteractionKind, LeadStatus
 from resolvers.crm.interactions.paging import interaction_connection, interaction_page
 from resolvers.crm.interactions.types import Interaction
+from resolvers.entities import NodeEntity, entity_key
 from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
 from resolvers.permissions import Capability
@@ -42,8 +43,11 @@ class LeadTransition:
 
 
 @scoped(Capability.READ_LEADS)  # no customer: partners never see leads
-@strawberry.type(description="A prospect, qualified step by step before it becomes a customer.")
-class Lead(Node):
+@strawberry.type(
+    description="A prospect, qualified step by step before it becomes a customer.",
+    directives=entity_key("id"),
+)
+class Lead(NodeEntity, Node):
     status: LeadStatus
     name: str
     company: str | None
