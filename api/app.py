@@ -37,6 +37,7 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
     graphql = FrontdeskGraphQL(
         schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        multipart_uploads_enabled=True,
     )
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -57,7 +58,13 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
                 CORSMiddleware,
                 allow_origins=settings.cors_allow_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+                allow_headers=[
+                    "Authorization",
+                    "Content-Type",
+                    "X-API-Key",
+                    "X-Request-ID",
+                    "GraphQL-Preflight",
+                ],
                 expose_headers=["X-Request-ID", "Retry-After"],
                 max_age=600,
             ),

@@ -15,12 +15,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.responses import Response as StarletteResponse
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from api.notices import import_limits
 from api.persisted_queries import PersistedQueryError
 from crm_store.unit_of_work import UnitOfWork
 from resolvers.context import Context
@@ -81,7 +83,22 @@ def is_request_error(result: ExecutionResult) -> bool:
     )
 
 
+PREFLIGHT_HEADERS = ("graphql-preflight", "apollo-require-preflight", "x-apollo-operation-name")
+"""One of these must come with a multipart request: a cross-site HTML form cannot send a
+header, so it cannot post an upload with the visitor's browser (CSRF)."""
+
+
 class FrontdeskGraphQL(GraphQL[Context, None]):
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        """File uploads (GraphQL multipart request spec), only with a preflight header."""
+        if not any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
+            raise HTTPException(
+                400,
+                "A multipart request needs a `GraphQL-Preflight: 1` header "
+                "(or Apollo-Require-Preflight), so that a cross-site form cannot send one.",
+            )
+        return await super().parse_multipart(request)
+
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
 
@@ -113,6 +130,7 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             contact_rules=ContactRules(default_phone_region=state.settings.crm_phone_region),
             principal=scope_state.get("principal"),
             limits=security.limits,
+            payment_import_limits=import_limits(state.settings),
         )
 
     async def execute_single(

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 
 from api.erp import erp_config
 from api.metrics import Metrics
+from api.notices import notice_sender_running
 from crm_store.session import create_engine, create_sessionmaker
 from crm_store.statement_count import install_statement_counter
 from erp_gateway.factory import build_stack
+from workflows.payments.history import InteractionNoticeLog
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from api.settings import Settings
     from erp_gateway.factory import ErpStack
     from erp_gateway.port import ErpGateway
+    from workflows.mail import Mailer
+    from workflows.payments.runner import NoticeSenderTask
 
 
 @dataclass(slots=True)
@@ -32,6 +36,8 @@ class AppState:
     sessionmaker: async_sessionmaker[AsyncSession]
     metrics: Metrics
     erp: ErpStack
+    notices: NoticeSenderTask | None = None
+    """The in-process payment notice sender, when it runs in this process."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -41,6 +47,12 @@ class Overrides:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     erp_adapter: ErpGateway | None = None
     """An ERP adapter to wrap (cache, resilience) instead of the one the settings name."""
+    notice_sender: bool | None = None
+    """Run the in-process notice sender. None: as the settings say, unless a sessionmaker is
+    handed in (it may be bound to one connection, as the tests' rolled-back transaction is,
+    which a background task must not share); True or False decide."""
+    notice_mailer: Mailer | None = None
+    """Where notices go instead of the mailer the settings describe."""
 
 
 def build_lifespan(settings: Settings, overrides: Overrides) -> object:
@@ -61,11 +73,23 @@ def build_lifespan(settings: Settings, overrides: Overrides) -> object:
         metrics = Metrics()
         erp = build_stack(erp_config(settings), observer=metrics, adapter=overrides.erp_adapter)
         await erp.gateway.start()
-        app.state.frontdesk = AppState(
-            settings=settings, sessionmaker=sessionmaker, metrics=metrics, erp=erp
-        )
+        state = AppState(settings=settings, sessionmaker=sessionmaker, metrics=metrics, erp=erp)
+        app.state.frontdesk = state
+        run_sender = overrides.notice_sender
+        if run_sender is None:
+            run_sender = settings.notice_sender_in_process and overrides.sessionmaker is None
         try:
-            yield
+            async with notice_sender_running(
+                settings.model_copy(update={"notice_sender_in_process": run_sender}),
+                sessionmaker=sessionmaker,
+                gateway=erp.gateway,
+                notice_log=InteractionNoticeLog(),
+                registry=metrics.registry,
+                mailer=overrides.notice_mailer,
+            ) as notices:
+                state.notices = notices
+                yield
+                state.notices = None
         finally:
             try:
                 await erp.gateway.close()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import strawberry
 
 from resolvers.limits import QueryLimits
+from workflows.payments.import_csv import ImportLimits
 from workflows.validation import ContactRules
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class Context:
     """The document limits checked before execution (``resolvers/limits.py``)."""
     erp: ErpAccess | None = None
     """The ERP gateway and this request's freshness policy."""
+    payment_import_limits: ImportLimits = field(default_factory=ImportLimits)
+    """Size and row limits of ``importPayments``."""
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

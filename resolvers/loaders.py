@@ -22,13 +22,18 @@ from crm_store.repositories import (
 from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
 from resolvers.crm import loaders as crm
 from resolvers.customers.erp_access import customer_by_number
+from resolvers.payments import loaders as payments
 
 if TYPE_CHECKING:
+    import uuid
+
     from crm_store.models import ContactRow, InteractionRow, LeadRow, LeadTransitionRow
+    from crm_store.models.payments import PaymentRow
     from crm_store.repositories import InteractionPage, InteractionSlice
     from crm_store.unit_of_work import UnitOfWork
     from erp_gateway.freshness import Fetched
     from resolvers.customers.erp_access import ErpAccess
+    from resolvers.payments.loaders import PaymentsPage, PaymentsSlice
 
 
 def _partner_by_customer(uow: UnitOfWork) -> DataLoader[str, str | None]:
@@ -55,6 +60,10 @@ class Loaders:
     interactions_by_lead: DataLoader[tuple[int, InteractionPage], InteractionSlice]
     interactions_by_contact: DataLoader[tuple[int, InteractionPage], InteractionSlice]
 
+    # --- payments
+    payment_by_id: DataLoader[uuid.UUID, PaymentRow | None]
+    payments_by_customer: DataLoader[tuple[str, PaymentsPage], PaymentsSlice]
+
     # --- security
     partner_by_customer: DataLoader[str, str | None]
     """The partner a customer is assigned to (partner scoping), ``None`` when unassigned."""
@@ -73,6 +82,9 @@ class Loaders:
             interactions_by_customer=crm.interactions_by(uow, InteractionOwner.CUSTOMER),
             interactions_by_lead=crm.interactions_by(uow, InteractionOwner.LEAD),
             interactions_by_contact=crm.interactions_by(uow, InteractionOwner.CONTACT),
+            # --- payments
+            payment_by_id=payments.payment_by_id(uow),
+            payments_by_customer=payments.payments_by_customer(uow),
             # --- security
             partner_by_customer=_partner_by_customer(uow),
         )

@@ -37,6 +37,9 @@ class Capability(StrEnum):
     MANAGE_PARTNERS = "manage:partners"
     MANAGE_API_KEYS = "manage:api-keys"
     REGISTER_DOCUMENTS = "register:documents"
+    READ_PAYMENTS = "read:payments"
+    WRITE_PAYMENTS = "write:payments"
+    MANAGE_TEMPLATES = "manage:templates"
 
 
 C = Capability
@@ -53,7 +56,14 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
         }
     ),
     Role.SERVICE: frozenset(
-        {C.READ_CUSTOMERS, C.READ_CREDIT, C.WRITE_CONTACTS, C.WRITE_INTERACTIONS, C.WRITE_CASES}
+        {
+            C.READ_CUSTOMERS,
+            C.READ_CREDIT,
+            C.WRITE_CONTACTS,
+            C.WRITE_INTERACTIONS,
+            C.WRITE_CASES,
+            C.READ_PAYMENTS,
+        }
     ),
     Role.MARKETING: frozenset(
         {C.READ_CUSTOMERS, C.READ_LEADS, C.WRITE_LEADS, C.READ_CAMPAIGNS, C.WRITE_CAMPAIGNS}
@@ -72,6 +82,9 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.WRITE_CAMPAIGNS,
             C.WRITE_CASES,
             C.MANAGE_PARTNERS,
+            C.READ_PAYMENTS,
+            C.WRITE_PAYMENTS,
+            C.MANAGE_TEMPLATES,
         }
     ),
     Role.ADMIN: frozenset(Capability),

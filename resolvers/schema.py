@@ -15,6 +15,11 @@ from resolvers.customers.queries import CustomerQueries, customer_node
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
 from resolvers.limits import DocumentLimits
 from resolvers.node import Node, NodeLoader, NodeRegistry
+from resolvers.payments.schema_parts import (
+    PAYMENT_MUTATIONS,
+    PAYMENT_NODE_LOADERS,
+    PAYMENT_QUERIES,
+)
 from resolvers.security.mutations import SecurityMutation
 from resolvers.system.queries import SystemQuery
 
@@ -24,7 +29,7 @@ VALIDATION_CACHE_SIZE = 1024
 
 def node_loaders() -> dict[str, NodeLoader]:
     """Every ``Node`` type's loader by type name."""
-    return {"Customer": customer_node, **CRM_NODE_LOADERS}
+    return {"Customer": customer_node, **CRM_NODE_LOADERS, **PAYMENT_NODE_LOADERS}
 
 
 NODE_REGISTRY = NodeRegistry(node_loaders())
@@ -38,11 +43,11 @@ class NodeQuery:
 
 
 def query_types() -> tuple[type, ...]:
-    return (SystemQuery, NodeQuery, CustomerQueries, *CRM_QUERIES)
+    return (SystemQuery, NodeQuery, CustomerQueries, *CRM_QUERIES, *PAYMENT_QUERIES)
 
 
 def mutation_types() -> tuple[type, ...]:
-    return (*CRM_MUTATIONS, SecurityMutation)
+    return (*CRM_MUTATIONS, SecurityMutation, *PAYMENT_MUTATIONS)
 
 
 def extensions() -> Sequence[Callable[[], SchemaExtension]]:

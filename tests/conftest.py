@@ -42,6 +42,7 @@ BACKENDS = ["postgresql", "sqlite"]
 pytest_plugins = [
     "tests.support.crm",
     "tests.support.erp",
+    "tests.support.notices",
     "tests.support.payments",
     "tests.support.security",
 ]

@@ -9,10 +9,11 @@ from erp_gateway.records import ErpCustomer
 from resolvers.crm.customer_fields import CustomerCrmFields
 from resolvers.customers.erp_fields import CustomerErpFields
 from resolvers.node import Node, to_global_id
+from resolvers.payments.customer_fields import CustomerPaymentFields
 
 
 @strawberry.type(description="A customer: the ERP's record and the CRM's history, by number.")
-class Customer(CustomerCrmFields, CustomerErpFields, Node):
+class Customer(CustomerPaymentFields, CustomerCrmFields, CustomerErpFields, Node):
     @classmethod
     def from_number(cls, number: str) -> Customer:
         """A customer known by number only: ERP fields load through ``customer_by_number``."""
