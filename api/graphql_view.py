@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
+from starlette.requests import Request as StarletteRequest
 from starlette.responses import Response as StarletteResponse
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
@@ -177,7 +178,12 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
     ) -> Response | WebSocket:
-        response = await super().run(request, context, root_value)
+        try:
+            response = await super().run(request, context, root_value)
+        finally:
+            if isinstance(request, StarletteRequest):
+                # Closes the spooled files of a multipart upload, used or not.
+                await request.close()
         if not isinstance(response, StarletteResponse):
             return response
         state = request.state
