@@ -17,6 +17,7 @@ from api.settings import Settings, SettingsError, load_settings
 from crm_store.session import create_engine, create_sessionmaker
 from erp_gateway.factory import ErpStack, build_stack
 from workflows.payments.csv_format import CsvMapping, MappingError, load_mapping
+from workflows.payments.demo import PaymentDemoSummary, seed_payment_demo
 from workflows.payments.history import InteractionNoticeLog
 from workflows.payments.import_csv import ImportReport, import_payments
 from workflows.payments.notices import NoticeLog
@@ -129,6 +130,33 @@ def import_command(
     typer.echo(format_report(report))
     if report.refused:
         raise typer.Exit(1)
+
+
+async def run_seed_payment_demo(settings: Settings) -> PaymentDemoSummary | None:
+    """Seed the demo payments and notices (None when they are there already)."""
+    stack = open_gateway(settings)
+    await stack.gateway.start()
+    engine = create_engine(settings.crm_database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            return await seed_payment_demo(session, stack.gateway)
+    finally:
+        await engine.dispose()
+        await stack.gateway.close()
+
+
+@payments_app.command("seed-demo")
+def seed_demo_command() -> None:
+    """Seed demo payments for C10001-C10007: notices SENT (with history), SKIPPED, FAILED and
+    QUEUED. Deterministic; does nothing when they are there already."""
+    summary = asyncio.run(run_seed_payment_demo(_settings()))
+    if summary is None:
+        typer.echo("the demo payments are there already: nothing seeded")
+        return
+    typer.echo(
+        f"seeded {summary.payments} demo payments: {summary.sent} notices sent, "
+        f"{summary.queued} queued"
+    )
 
 
 def open_gateway(settings: Settings) -> ErpStack:
