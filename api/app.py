@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from api.settings import Settings
 
 
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for the multipart framing and the GraphQL document around an uploaded file."""
+
+
 def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Starlette:
     """Build the ASGI application for ``settings``.
 
@@ -68,7 +72,14 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
                 expose_headers=["X-Request-ID", "Retry-After"],
                 max_age=600,
             ),
-            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodySizeLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                multipart_max_bytes=max(
+                    settings.max_body_bytes,
+                    settings.payments_import_max_bytes + MULTIPART_OVERHEAD,
+                ),
+            ),
             Middleware(
                 AuthenticationMiddleware,
                 security=security,

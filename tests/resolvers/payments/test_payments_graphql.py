@@ -3,13 +3,16 @@ Customer.payments loader's query count, and who may do what."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from tests.support.graphql import gql
 from tests.support.notices import HEADER, demo_payments_csv, import_file, upload
+from tests.support.security import http_client, make_api_key
 
 if TYPE_CHECKING:
     import httpx
+    from starlette.applications import Starlette
 
     from tests.support.databases import Store
     from tests.support.security import ClientFor
@@ -185,3 +188,26 @@ async def test_who_may_read_and_import_payments(client_for: ClientFor) -> None:
     manager = await client_for("manager")
     assert (await import_file(manager, demo_payments_csv(2)))["imported"] == 2
     assert (await _payments(service))["totalCount"] == 2
+
+
+async def test_uploads_may_exceed_the_json_body_limit_up_to_the_import_limit(
+    app_with: Callable[..., Awaitable[Starlette]], store: Store
+) -> None:
+    rows = "".join(
+        f"BIG-{n},C{10001 + n % 300},1.00,EUR,transfer,2026-10-01,{'x' * 900}\n"
+        for n in range(1500)
+    )
+    big = (HEADER + rows).encode()
+    assert len(big) > 1_000_000  # FRONTDESK_MAX_BODY_BYTES's default
+    app = await app_with(payments_import_max_bytes=2_000_000)
+    async with http_client(app, await make_api_key(store, "admin")) as client:
+        accepted = await import_file(client, big, dryRun=True)
+        assert accepted["imported"] == 1500
+        assert accepted["userErrors"] == []
+    small = await app_with(payments_import_max_bytes=10_000)
+    async with http_client(small, await make_api_key(store, "admin")) as client:
+        refused = await import_file(client, demo_payments_csv(200))
+        assert refused["imported"] == 0
+        assert refused["userErrors"][0]["message"] == "the file is larger than 10000 bytes"
+        response = await upload(client, big)
+        assert response.status_code == 413
