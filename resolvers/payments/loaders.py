@@ -52,8 +52,12 @@ def payments_by_customer(uow: UnitOfWork) -> DataLoader[tuple[str, PaymentsPage]
                 pages = await repository.pages_by_customers(
                     numbers, limit=page.first, after=page.after
                 )
+                # Past a customer's last page nothing comes back to carry its total: count those
+                # (only ever for a cursor, never for a first page).
+                missing = [n for n in numbers if n not in pages] if page.after else []
+                totals = await repository.totals_by_customers(missing) if missing else {}
                 for number in numbers:
-                    rows, total = pages.get(number, ([], 0))
+                    rows, total = pages.get(number, ([], totals.get(number, 0)))
                     found[(number, page)] = PaymentsSlice(rows=rows, total=total)
         return [found[key] for key in keys]
 

@@ -211,3 +211,34 @@ async def test_uploads_may_exceed_the_json_body_limit_up_to_the_import_limit(
         assert refused["userErrors"][0]["message"] == "the file is larger than 10000 bytes"
         response = await upload(client, big)
         assert response.status_code == 413
+
+
+CUSTOMER_PAYMENTS = """
+query($after: String) {
+  customer(number: "C10001") {
+    payments(first: 2, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { reference } }
+    }
+  }
+}"""
+
+
+async def test_customer_payments_page_to_the_end_and_keep_their_total(
+    client: httpx.AsyncClient,
+) -> None:
+    for prefix in ("A", "B", "C"):
+        await import_file(client, demo_payments_csv(1, prefix=prefix))
+    seen: list[str] = []
+    after = None
+    while True:
+        body = await gql(client, CUSTOMER_PAYMENTS, {"after": after})
+        page = body["data"]["customer"]["payments"]
+        assert page["totalCount"] == 3
+        seen += [e["node"]["reference"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert sorted(seen) == ["A-0000", "B-0000", "C-0000"]
+    body = await gql(client, CUSTOMER_PAYMENTS, {"after": page["pageInfo"]["endCursor"]})
+    past_the_end = body["data"]["customer"]["payments"]
+    assert (past_the_end["totalCount"], past_the_end["edges"]) == (3, [])
