@@ -153,10 +153,15 @@ def seed_demo_command() -> None:
     if summary is None:
         typer.echo("the demo payments are there already: nothing seeded")
         return
-    typer.echo(
-        f"seeded {summary.payments} demo payments: {summary.sent} notices sent, "
-        f"{summary.queued} queued"
-    )
+    print_payment_demo(summary)
+
+
+def print_payment_demo(summary: PaymentDemoSummary | None) -> None:
+    if summary is not None:
+        typer.echo(
+            f"seeded {summary.payments} demo payments: {summary.sent} notices sent, "
+            f"{summary.queued} queued"
+        )
 
 
 def open_gateway(settings: Settings) -> ErpStack:

@@ -44,9 +44,17 @@ def _wait_for_mail(directory: Path, count: int, process: subprocess.Popen[bytes]
         time.sleep(0.2)
 
 
-def test_serve_on_the_embedded_default_says_where_notices_go_and_delivers_the_demo_ones(
+def test_serve_says_where_notices_go_and_delivers_the_queued_demo_ones(
     tmp_path: Path,
 ) -> None:
+    seeded = subprocess.run(
+        [str(FRONTDESK), "seed-crm-demo"],
+        cwd=tmp_path,
+        env=_environment(),
+        capture_output=True,
+        check=True,
+    )
+    assert "seeded 8 demo payments: 4 notices sent, 2 queued" in seeded.stdout.decode()
     port = _free_port()
     process = subprocess.Popen(
         [str(FRONTDESK), "serve", "--port", str(port)],
