@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from api.settings import Settings
 
 
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for the multipart framing and the GraphQL document around an uploaded file."""
+
+
 def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Starlette:
     """Build the ASGI application for ``settings``.
 
@@ -40,6 +44,7 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         max_subscriptions_per_connection=settings.subscriptions_per_connection,
+        multipart_uploads_enabled=True,
     )
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -60,11 +65,24 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
                 CORSMiddleware,
                 allow_origins=settings.cors_allow_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+                allow_headers=[
+                    "Authorization",
+                    "Content-Type",
+                    "X-API-Key",
+                    "X-Request-ID",
+                    "GraphQL-Preflight",
+                ],
                 expose_headers=["X-Request-ID", "Retry-After"],
                 max_age=600,
             ),
-            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodySizeLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                multipart_max_bytes=max(
+                    settings.max_body_bytes,
+                    settings.payments_import_max_bytes + MULTIPART_OVERHEAD,
+                ),
+            ),
             Middleware(
                 AuthenticationMiddleware,
                 security=security,

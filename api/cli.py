@@ -16,6 +16,7 @@ from api.auth.demo_key import demo_banner, ensure_demo_key
 from api.cli_payments import payments_app, worker
 from api.cli_security import api_key_app
 from api.logs import configure_logging
+from api.notices import describe_mail
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.migrate import current_revision, head_revision, upgrade
 from crm_store.session import create_engine
@@ -101,6 +102,7 @@ def serve(
     os.environ["FRONTDESK_PORT"] = str(settings.port)
     url = f"http://{settings.host}:{settings.port}/graphql"
     typer.echo(f"Frontdesk serving {url}", err=True)
+    typer.echo(f"  {describe_mail(settings)}", err=True)
     if settings.embedded:
         typer.echo(f"  embedded default: CRM store {settings.crm_database_url}", err=True)
         typer.echo(f"  GraphiQL: open {url} in a browser", err=True)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli_payments import print_payment_demo, run_seed_payment_demo
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.session import create_engine, create_sessionmaker
 from crm_store.unit_of_work import UnitOfWork
@@ -129,7 +130,8 @@ def seed_crm_demo_command() -> None:
     Deterministic; does nothing when the CRM store already holds contacts, interactions or
     leads.
     """
-    summary = asyncio.run(run_seed_crm_demo(_settings()))
+    settings = _settings()
+    summary = asyncio.run(run_seed_crm_demo(settings))
     if summary is None:
         typer.echo("the CRM store already holds data: nothing seeded")
         return
@@ -138,3 +140,4 @@ def seed_crm_demo_command() -> None:
         f"{summary.leads} leads, {summary.campaigns} campaigns, "
         f"{summary.opportunities} opportunities"
     )
+    print_payment_demo(asyncio.run(run_seed_payment_demo(settings)))

@@ -10,14 +10,17 @@ from typing import Annotated
 
 import typer
 
+from api.erp import erp_config
 from api.logs import configure_logging
 from api.notices import build_notice_sender, describe_mail, import_limits, run_worker
 from api.settings import Settings, SettingsError, load_settings
 from crm_store.session import create_engine, create_sessionmaker
-from erp_gateway.port import ErpGateway
+from erp_gateway.factory import ErpStack, build_stack
 from workflows.payments.csv_format import CsvMapping, MappingError, load_mapping
+from workflows.payments.demo import PaymentDemoSummary, seed_payment_demo
+from workflows.payments.history import InteractionNoticeLog
 from workflows.payments.import_csv import ImportReport, import_payments
-from workflows.payments.notices import NoHistory, NoticeLog
+from workflows.payments.notices import NoticeLog
 
 payments_app = typer.Typer(help="Payments and their notices.", no_args_is_help=True)
 
@@ -129,20 +132,53 @@ def import_command(
         raise typer.Exit(1)
 
 
-def open_gateway(settings: Settings) -> ErpGateway:
-    """The ERP gateway the worker resolves customers through (built from the ERP settings)."""
-    raise SettingsError(
-        "no ERP adapter is available in this build: the worker needs one to find customers"
-    )
+async def run_seed_payment_demo(settings: Settings) -> PaymentDemoSummary | None:
+    """Seed the demo payments and notices (None when they are there already)."""
+    stack = open_gateway(settings)
+    await stack.gateway.start()
+    engine = create_engine(settings.crm_database_url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            return await seed_payment_demo(session, stack.gateway)
+    finally:
+        await engine.dispose()
+        await stack.gateway.close()
+
+
+@payments_app.command("seed-demo")
+def seed_demo_command() -> None:
+    """Seed demo payments for C10001-C10007: notices SENT (with history), SKIPPED, FAILED and
+    QUEUED. Deterministic; does nothing when they are there already."""
+    summary = asyncio.run(run_seed_payment_demo(_settings()))
+    if summary is None:
+        typer.echo("the demo payments are there already: nothing seeded")
+        return
+    print_payment_demo(summary)
+
+
+def print_payment_demo(summary: PaymentDemoSummary | None) -> None:
+    if summary is not None:
+        typer.echo(
+            f"seeded {summary.payments} demo payments: {summary.sent} notices sent, "
+            f"{summary.queued} queued"
+        )
+
+
+def open_gateway(settings: Settings) -> ErpStack:
+    """The ERP gateway the worker resolves customers through: the same stack (adapter, cache,
+    resilience) the API builds from the ERP settings."""
+    return build_stack(erp_config(settings))
 
 
 def notice_log(settings: Settings) -> NoticeLog:
-    """Where the worker records sent notices on the customer's history."""
-    return NoHistory()
+    """Where the worker records sent notices: an Interaction on the customer's history."""
+    return InteractionNoticeLog()
 
 
 async def _work(settings: Settings) -> None:
-    gateway = open_gateway(settings)
+    stack = open_gateway(settings)
+    gateway = stack.gateway
+    await gateway.start()
     engine = create_engine(settings.crm_database_url, pool_size=2)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

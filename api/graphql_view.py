@@ -16,13 +16,16 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError
+from starlette.requests import Request as StarletteRequest
 from starlette.responses import Response as StarletteResponse
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from api.notices import import_limits
 from api.persisted_queries import PersistedQueryError
 from api.websocket_auth import credentials_of, watch_credentials
 from crm_store.unit_of_work import UnitOfWork
@@ -84,7 +87,22 @@ def is_request_error(result: ExecutionResult) -> bool:
     )
 
 
+PREFLIGHT_HEADERS = ("graphql-preflight", "apollo-require-preflight", "x-apollo-operation-name")
+"""One of these must come with a multipart request: a cross-site HTML form cannot send a
+header, so it cannot post an upload with the visitor's browser (CSRF)."""
+
+
 class FrontdeskGraphQL(GraphQL[Context, None]):
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        """File uploads (GraphQL multipart request spec), only with a preflight header."""
+        if not any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
+            raise HTTPException(
+                400,
+                "A multipart request needs a `GraphQL-Preflight: 1` header "
+                "(or Apollo-Require-Preflight), so that a cross-site form cannot send one.",
+            )
+        return await super().parse_multipart(request)
+
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
 
@@ -117,6 +135,7 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             principal=scope_state.get("principal"),
             limits=security.limits,
             events=state.events,
+            payment_import_limits=import_limits(state.settings),
         )
 
         async def renew() -> UnitOfWork:
@@ -199,6 +218,9 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             watch = getattr(request.state, "credentials_watch", None)
             if watch is not None:
                 watch.cancel()
+            if isinstance(request, StarletteRequest):
+                # Closes the spooled files of a multipart upload, used or not.
+                await request.close()
         if not isinstance(response, StarletteResponse):
             return response
         state = request.state

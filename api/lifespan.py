@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 from api.erp import erp_config
 from api.metrics import Metrics
+from api.notices import notice_sender_running
 from crm_store.session import create_engine, create_sessionmaker
 from crm_store.statement_count import install_statement_counter
 from erp_gateway.change_feed import ChangePoller, VersionedCustomers
 from erp_gateway.factory import build_stack
 from erp_gateway.invalidation import RedisInvalidations
 from workflows.events import EventBus
+from workflows.payments.history import InteractionNoticeLog
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from api.settings import Settings
     from erp_gateway.factory import ErpStack
     from erp_gateway.port import ErpGateway
+    from workflows.mail import Mailer
+    from workflows.payments.runner import NoticeSenderTask
 
 
 @dataclass(slots=True)
@@ -37,6 +41,8 @@ class AppState:
     erp: ErpStack
     events: EventBus
     """Subscription events, shared with every instance over Redis when configured."""
+    notices: NoticeSenderTask | None = None
+    """The in-process payment notice sender, when it runs in this process."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -46,6 +52,12 @@ class Overrides:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     erp_adapter: ErpGateway | None = None
     """An ERP adapter to wrap (cache, resilience) instead of the one the settings name."""
+    notice_sender: bool | None = None
+    """Run the in-process notice sender. None: as the settings say, unless a sessionmaker is
+    handed in (it may be bound to one connection, as the tests' rolled-back transaction is,
+    which a background task must not share); True or False decide."""
+    notice_mailer: Mailer | None = None
+    """Where notices go instead of the mailer the settings describe."""
 
 
 def event_bus(erp: ErpStack) -> EventBus:
@@ -94,12 +106,26 @@ def build_lifespan(settings: Settings, overrides: Overrides) -> object:
         erp = build_stack(erp_config(settings), observer=metrics, adapter=overrides.erp_adapter)
         events = event_bus(erp)
         await erp.gateway.start()
-        app.state.frontdesk = AppState(
+        state = AppState(
             settings=settings, sessionmaker=sessionmaker, metrics=metrics, erp=erp, events=events
         )
+        app.state.frontdesk = state
         poller = start_change_poller(settings, erp)
+        run_sender = overrides.notice_sender
+        if run_sender is None:
+            run_sender = settings.notice_sender_in_process and overrides.sessionmaker is None
         try:
-            yield
+            async with notice_sender_running(
+                settings.model_copy(update={"notice_sender_in_process": run_sender}),
+                sessionmaker=sessionmaker,
+                gateway=erp.gateway,
+                notice_log=InteractionNoticeLog(),
+                registry=metrics.registry,
+                mailer=overrides.notice_mailer,
+            ) as notices:
+                state.notices = notices
+                yield
+                state.notices = None
         finally:
             try:
                 if poller is not None:

@@ -50,21 +50,29 @@ async def send_error(
 class BodySizeLimitMiddleware:
     """Refuses a request body over ``max_bytes`` with 413, before the app reads it."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, multipart_max_bytes: int | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.multipart_max_bytes = multipart_max_bytes or max_bytes
+        """File uploads (``multipart/form-data``, e.g. ``importPayments``) may be larger."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        headers = Headers(scope=scope)
+        limit = self.max_bytes
+        if headers.get("content-type", "").startswith("multipart/form-data"):
+            limit = self.multipart_max_bytes
         too_large = error_body(
-            f"The request body is larger than {self.max_bytes} bytes.",
+            f"The request body is larger than {limit} bytes.",
             "PAYLOAD_TOO_LARGE",
-            limit=self.max_bytes,
+            limit=limit,
         )
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await send_error(send, 413, too_large)
             return
         chunks: list[bytes] = []
@@ -75,7 +83,7 @@ class BodySizeLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 await send_error(send, 413, too_large)
                 return
             chunks.append(chunk)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import strawberry
 
 from resolvers.limits import QueryLimits
+from workflows.payments.import_csv import ImportLimits
 from workflows.validation import ContactRules
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class Context:
     """Fresh loaders and unit of work (a subscription, before each event it answers)."""
     connection_params: dict[str, object] | None = None
     """A WebSocket's ``connection_init`` payload (its credentials)."""
+    payment_import_limits: ImportLimits = field(default_factory=ImportLimits)
+    """Size and row limits of ``importPayments``."""
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

@@ -24,10 +24,14 @@ from crm_store.repositories.opportunities import OpportunityRepository
 from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
 from resolvers.crm import loaders as crm
 from resolvers.customers.erp_access import customer_by_number
+from resolvers.payments import loaders as payments
 from resolvers.sales import loaders as sales
 
 if TYPE_CHECKING:
+    import uuid
+
     from crm_store.models import ContactRow, InteractionRow, LeadRow, LeadTransitionRow
+    from crm_store.models.payments import PaymentRow
     from crm_store.models.sales import (
         CampaignMemberRow,
         CampaignRow,
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
     from crm_store.unit_of_work import UnitOfWork
     from erp_gateway.freshness import Fetched
     from resolvers.customers.erp_access import ErpAccess
+    from resolvers.payments.loaders import PaymentsPage, PaymentsSlice
 
 
 def _partner_by_customer(uow: UnitOfWork) -> DataLoader[str, str | None]:
@@ -86,6 +91,9 @@ class Loaders:
     members_by_campaign: DataLoader[tuple[int, sales.PageArgs], MemberSlice]
     responses_by_campaign: DataLoader[int, ResponseCount]
     complaint_history_by_interaction: DataLoader[int, list[ComplaintTransitionRow]]
+    # --- payments
+    payment_by_id: DataLoader[uuid.UUID, PaymentRow | None]
+    payments_by_customer: DataLoader[tuple[str, PaymentsPage], PaymentsSlice]
 
     # --- security
     partner_by_customer: DataLoader[str, str | None]
@@ -117,6 +125,9 @@ class Loaders:
             members_by_campaign=sales.members_by_campaign(uow),
             responses_by_campaign=sales.responses_by_campaign(uow),
             complaint_history_by_interaction=sales.complaint_history_by_interaction(uow),
+            # --- payments
+            payment_by_id=payments.payment_by_id(uow),
+            payments_by_customer=payments.payments_by_customer(uow),
             # --- security
             partner_by_customer=_partner_by_customer(uow),
             customers_by_partner=_customers_by_partner(uow),

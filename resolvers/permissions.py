@@ -40,6 +40,9 @@ class Capability(StrEnum):
     MANAGE_PARTNERS = "manage:partners"
     MANAGE_API_KEYS = "manage:api-keys"
     REGISTER_DOCUMENTS = "register:documents"
+    READ_PAYMENTS = "read:payments"
+    WRITE_PAYMENTS = "write:payments"
+    MANAGE_TEMPLATES = "manage:templates"
 
 
 C = Capability
@@ -68,6 +71,7 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.WRITE_INTERACTIONS,
             C.WRITE_CASES,
             C.READ_REPORTS,
+            C.READ_PAYMENTS,
         }
     ),
     Role.MARKETING: frozenset(
@@ -96,6 +100,9 @@ PERMISSIONS: dict[Role, frozenset[Capability]] = {
             C.WRITE_CASES,
             C.MANAGE_PARTNERS,
             C.READ_REPORTS,
+            C.READ_PAYMENTS,
+            C.WRITE_PAYMENTS,
+            C.MANAGE_TEMPLATES,
         }
     ),
     Role.ADMIN: frozenset(Capability),

@@ -19,6 +19,11 @@ from resolvers.customers.queries import CustomerQueries, customer_node
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
 from resolvers.limits import DocumentLimits
 from resolvers.node import Node, NodeLoader, NodeRegistry
+from resolvers.payments.schema_parts import (
+    PAYMENT_MUTATIONS,
+    PAYMENT_NODE_LOADERS,
+    PAYMENT_QUERIES,
+)
 from resolvers.sales.schema_parts import SALES_MUTATIONS, SALES_NODE_LOADERS, SALES_QUERIES
 from resolvers.security.mutations import SecurityMutation
 from resolvers.subscriptions import LiveSubscription
@@ -31,7 +36,12 @@ VALIDATION_CACHE_SIZE = 1024
 def node_loaders() -> dict[str, NodeLoader]:
     """Every ``Node`` type's loader by type name (also federation's ``_entities`` for the
     types with ``NodeEntity`` and ``entity_key("id")``, see ``resolvers/entities.py``)."""
-    return {"Customer": customer_node, **CRM_NODE_LOADERS, **SALES_NODE_LOADERS}
+    return {
+        "Customer": customer_node,
+        **CRM_NODE_LOADERS,
+        **SALES_NODE_LOADERS,
+        **PAYMENT_NODE_LOADERS,
+    }
 
 
 NODE_REGISTRY = NodeRegistry(node_loaders())
@@ -45,7 +55,7 @@ class NodeQuery:
 
 
 def query_types() -> tuple[type, ...]:
-    return (SystemQuery, NodeQuery, CustomerQueries, *CRM_QUERIES, *SALES_QUERIES)
+    return (SystemQuery, NodeQuery, CustomerQueries, *CRM_QUERIES, *SALES_QUERIES, *PAYMENT_QUERIES)
 
 
 def mutation_types() -> tuple[type, ...]:
@@ -55,6 +65,7 @@ def mutation_types() -> tuple[type, ...]:
         SecurityMutation,
         CustomerMutation,
         LeadConversionMutation,
+        *PAYMENT_MUTATIONS,
     )
 
 

@@ -43,6 +43,7 @@ BACKENDS = ["postgresql", "sqlite"]
 pytest_plugins = [
     "tests.support.crm",
     "tests.support.erp",
+    "tests.support.notices",
     "tests.support.payments",
     "tests.support.scoping",
     "tests.support.security",

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
 
 from crm_store.models.payments import (
     CustomerEmailOverrideRow,
@@ -126,6 +126,61 @@ class PaymentRepository:
         for row in await self._session.scalars(statement):
             found[row.customer_number].append(row)
         return found
+
+    async def pages_by_customers(
+        self, numbers: Sequence[str], *, limit: int, after: PaymentKey | None = None
+    ) -> dict[str, tuple[list[PaymentRow], int]]:
+        """Each customer's next ``limit + 1`` payments after ``after`` (newest value date first)
+        and the customer's total, for a batch of customers in one query.
+
+        Two windows over each customer's rows: ``total`` counts them all, ``position`` numbers
+        only the rows past the cursor (a running sum of "is past the cursor" in page order).
+        A customer without payments is absent from the result.
+        """
+        p = PaymentRow
+        wanted = sorted(set(numbers))
+        found: dict[str, tuple[list[PaymentRow], int]] = {}
+        if not wanted:
+            return found
+        order = (p.value_date.desc(), p.id.desc())
+        past: ColumnElement[int] = literal(1)
+        if after is not None:
+            day, last_id = after
+            past = case(
+                (or_(p.value_date < day, and_(p.value_date == day, p.id < last_id)), 1), else_=0
+            )
+        ranked = (
+            select(
+                p.id,
+                past.label("past"),
+                func.count().over(partition_by=p.customer_number).label("total"),
+                func.sum(past)
+                .over(partition_by=p.customer_number, order_by=order, rows=(None, 0))
+                .label("position"),
+            )
+            .where(p.customer_number.in_(wanted))
+            .subquery("ranked")
+        )
+        statement = (
+            select(p, ranked.c.total)
+            .join(ranked, ranked.c.id == p.id)
+            .where(ranked.c.past == 1, ranked.c.position <= limit + 1)
+            .order_by(p.customer_number, *order)
+        )
+        for row, count in (await self._session.execute(statement)).all():
+            rows, _ = found.setdefault(row.customer_number, ([], int(count)))
+            rows.append(row)
+        return found
+
+    async def totals_by_customers(self, numbers: Sequence[str]) -> dict[str, int]:
+        """How many payments each customer has (customers without any are absent)."""
+        p = PaymentRow
+        counted = await self._session.execute(
+            select(p.customer_number, func.count())
+            .where(p.customer_number.in_(sorted(set(numbers))))
+            .group_by(p.customer_number)
+        )
+        return {number: int(count) for number, count in counted.all()}
 
     async def by_source(self, source: str) -> Sequence[PaymentRow]:
         result = await self._session.scalars(

@@ -11,6 +11,7 @@ from resolvers.crm.customer_fields import CustomerCrmFields
 from resolvers.customers.erp_fields import CustomerErpFields
 from resolvers.entities import entity_key
 from resolvers.node import Node, to_global_id
+from resolvers.payments.customer_fields import CustomerPaymentFields
 from resolvers.permissions import Capability
 from resolvers.scoping import only_visible, scoped
 
@@ -20,7 +21,7 @@ from resolvers.scoping import only_visible, scoped
     description="A customer: the ERP's record and the CRM's history, by number.",
     directives=entity_key("number"),
 )
-class Customer(CustomerCrmFields, CustomerErpFields, Node):
+class Customer(CustomerPaymentFields, CustomerCrmFields, CustomerErpFields, Node):
     @classmethod
     async def resolve_reference(cls, info: Info, number: str) -> Customer | None:
         """Federation's ``_entities``: scoped and loaded exactly as ``customer(number)``."""

@@ -9,6 +9,7 @@ from api.cli import app
 from crm_store.models.outbox import OutboxMessageRow
 from crm_store.models.payments import PaymentRow
 from tests.support.databases import copy_sqlite, sqlite_store
+from tests.support.erp import DemoErp
 from tests.workflows.payments.csv_files import payments_csv
 
 runner = CliRunner()
@@ -126,3 +127,14 @@ async def test_import_refuses_a_file_over_the_size_limit(database_url: str, tmp_
     assert result.exit_code == 1
     assert "over the limit of 200 (FRONTDESK_PAYMENTS_IMPORT_MAX_BYTES)" in result.output
     assert await counts(database_url) == (0, 0)
+
+
+async def test_seed_demo_adds_the_demo_payments_once(database_url: str, demo_erp: DemoErp) -> None:
+    erp = {"FRONTDESK_ERP_SQL_URL": demo_erp.url}
+    first = await invoke(database_url, "payments", "seed-demo", **erp)
+    assert first.exit_code == 0, first.output
+    assert first.output.strip() == "seeded 8 demo payments: 4 notices sent, 2 queued"
+    assert await counts(database_url) == (8, 2)
+    again = await invoke(database_url, "payments", "seed-demo", **erp)
+    assert again.output.strip() == "the demo payments are there already: nothing seeded"
+    assert await counts(database_url) == (8, 2)

@@ -31,9 +31,9 @@ async def test_filters_by_customer_search_and_notice_status(store: Store) -> Non
     await import_demo_payments(store.sessionmaker, 30)
     async with store.sessionmaker() as session:
         repository = PaymentRepository(session)
-        rows, total = await repository.page(PaymentFilter(customer_number="C002"), limit=50)
+        rows, total = await repository.page(PaymentFilter(customer_number="C10002"), limit=50)
         assert total == 10
-        assert {p.customer_number for p in rows} == {"C002"}
+        assert {p.customer_number for p in rows} == {"C10002"}
         rows, total = await repository.page(PaymentFilter(search="invoice 1"), limit=50)
         assert sorted(p.remittance or "" for p in rows) == [
             "Invoice 1",
@@ -48,12 +48,12 @@ async def test_latest_payments_of_many_customers_in_one_query(store: Store) -> N
     async with store.sessionmaker() as session:
         with store.count_queries() as counter:
             latest = await PaymentRepository(session).latest_by_customers(
-                ["C001", "C003", "C404"], limit=4
+                ["C10001", "C10003", "C404"], limit=4
             )
     assert counter.count == 1
     assert {number: len(rows) for number, rows in latest.items()} == {
-        "C001": 4,
-        "C003": 4,
+        "C10001": 4,
+        "C10003": 4,
         "C404": 0,
     }
     for rows in latest.values():

@@ -87,6 +87,15 @@ class NoticeNotPreviewable(LookupError):
     """The payment, the template or the customer to render a notice for is missing."""
 
 
+@dataclass(frozen=True, slots=True)
+class NoticePreview:
+    """A rendered notice and where it would go (or why it would be SKIPPED)."""
+
+    notice: RenderedNotice
+    recipient: str | None
+    recipient_problem: str | None
+
+
 async def preview_notice(
     session: AsyncSession,
     gateway: ErpGateway,
@@ -98,6 +107,16 @@ async def preview_notice(
     Raises ``NoticeNotPreviewable``, ``NoticeRenderError`` (the template fails) or the gateway's
     ``ErpUnavailable``.
     """
+    return (await preview_with_recipient(session, gateway, payment_id, template_id)).notice
+
+
+async def preview_with_recipient(
+    session: AsyncSession,
+    gateway: ErpGateway,
+    payment_id: uuid.UUID,
+    template_id: uuid.UUID | None = None,
+) -> NoticePreview:
+    """``preview_notice`` plus the recipient the sender would choose now."""
     payment = await PaymentRepository(session).get(payment_id)
     if payment is None:
         raise NoticeNotPreviewable(f"no payment {payment_id}")
@@ -105,11 +124,20 @@ async def preview_notice(
     template = await (templates.default() if template_id is None else templates.get(template_id))
     if template is None:
         raise NoticeNotPreviewable("no such notice template")
+    overrides = await EmailOverrideRepository(session).by_customer_numbers(
+        [payment.customer_number]
+    )
     customers = await gateway.get_customers([payment.customer_number])
     customer = customers.get(payment.customer_number)
     if customer is None:
         raise NoticeNotPreviewable(f"customer {payment.customer_number} is not in the ERP")
-    return render(template, payment=payment_context(payment), customer=customer_context(customer))
+    notice = render(template, payment=payment_context(payment), customer=customer_context(customer))
+    recipient, why = recipient_for(
+        payment.customer_number, overrides.get(payment.customer_number), customer
+    )
+    return NoticePreview(
+        notice=notice, recipient=recipient, recipient_problem=None if recipient else why
+    )
 
 
 async def set_email_override(session: AsyncSession, customer_number: str, email: str) -> str:
@@ -120,3 +148,14 @@ async def set_email_override(session: AsyncSession, customer_number: str, email:
     normalized = validate_email(email, check_deliverability=False).normalized
     await EmailOverrideRepository(session).put(customer_number, normalized)
     return normalized
+
+
+async def clear_email_override(session: AsyncSession, customer_number: str) -> bool:
+    """Send this customer's notices to the ERP's address again; False when none was set."""
+    return await EmailOverrideRepository(session).remove(customer_number)
+
+
+async def email_override(session: AsyncSession, customer_number: str) -> str | None:
+    """The address this customer's notices go to instead of the ERP's, if one is set."""
+    found = await EmailOverrideRepository(session).by_customer_numbers([customer_number])
+    return found.get(customer_number)

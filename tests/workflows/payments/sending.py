@@ -1,14 +1,20 @@
-"""Helpers for the sender tests: a store with imported payments and a sender over real SMTP."""
+"""Helpers for the sender tests: a store with imported payments and a sender over real SMTP.
+
+Customers come from the demo ERP (the ``demo_erp`` fixture's private copy, read by the sql
+adapter); the one customer without an e-mail address the tests need is inserted into that copy.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from crm_store.models.outbox import OutboxMessageRow
 from crm_store.models.payments import PaymentRow
-from tests.support.static_erp import StaticErp, customer
+from erp_gateway.demo import debtor
+from tests.support.erp import CountingGateway
 from tests.workflows.payments.csv_files import payments_csv
 from workflows.mail import SmtpMailer, SmtpSettings
 from workflows.payments.import_csv import import_payments
@@ -19,27 +25,50 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+    from erp_gateway.port import ErpGateway
+    from erp_gateway.records import ErpCustomer
+    from tests.support.erp import DemoErp
     from tests.support.payments import Clock, RecordingLog, SmtpServer
     from workflows.mail import Mailer
     from workflows.payments.metrics import NoticeMetrics
 
-DEMO = [
-    customer("C001", "Dupont SA", "ap@dupont.example", city="Lyon"),
-    customer("C002", "Müller GmbH", "buchhaltung@mueller.example", city="Köln"),
-    customer("C003", "Acme Ltd", "accounts@acme.example", city="Leeds"),
-    customer("C004", "No Mail Corp", None),
-]
+NUMBERS = ("C10001", "C10002", "C10003")
+"""Demo ERP customers the sender tests pay."""
+NO_MAIL = "C19999"
+"""A customer without an e-mail address, added to the test's copy of the demo ERP."""
+NOT_IN_ERP = "C99999"
 
 
-def demo_erp() -> StaticErp:
-    return StaticErp(DEMO)
+async def demo_gateway(demo: DemoErp) -> CountingGateway:
+    """The demo ERP through the sql adapter (calls counted), with ``NO_MAIL`` added."""
+    engine = create_async_engine(demo.url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(debtor.delete().where(debtor.c.number == NO_MAIL))
+            await connection.execute(
+                debtor.insert().values(
+                    number=NO_MAIL, name="No Mail Corp", email=None, currency="EUR", revision=1
+                )
+            )
+    finally:
+        await engine.dispose()
+    return CountingGateway(demo.adapter())
+
+
+async def customers_of(demo: DemoErp) -> dict[str, ErpCustomer]:
+    """The demo ERP's records of ``NUMBERS`` (names and e-mail addresses to expect)."""
+    adapter = demo.adapter()
+    try:
+        return dict(await adapter.get_customers(NUMBERS))
+    finally:
+        await adapter.close()
 
 
 async def import_demo_payments(
     sessionmaker: async_sessionmaker[AsyncSession],
     count: int,
     *,
-    numbers: Sequence[str] = ("C001", "C002", "C003"),
+    numbers: Sequence[str] = NUMBERS,
     source: str = "acme",
 ) -> None:
     async with sessionmaker() as session, session.begin():
@@ -56,7 +85,7 @@ def smtp_mailer(server: SmtpServer) -> SmtpMailer:
 def make_sender(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
-    erp: StaticErp,
+    erp: ErpGateway,
     mailer: Mailer,
     log: RecordingLog,
     clock: Clock,

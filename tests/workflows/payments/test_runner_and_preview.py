@@ -5,9 +5,11 @@ import pytest
 
 from crm_store.models.payments import NoticeStatus
 from tests.support.databases import Store
+from tests.support.erp import DemoErp
 from tests.support.payments import Clock, RecordingLog, SmtpServer
 from tests.workflows.payments.sending import (
-    demo_erp,
+    customers_of,
+    demo_gateway,
     import_demo_payments,
     make_sender,
     payments_by_reference,
@@ -19,12 +21,12 @@ from workflows.payments.templates import create_template
 
 
 async def test_the_background_task_sends_what_is_queued_and_stops(
-    store: Store, smtp_server: SmtpServer
+    store: Store, smtp_server: SmtpServer, demo_erp: DemoErp
 ) -> None:
     await import_demo_payments(store.sessionmaker, 5)
     sender = make_sender(
         store.sessionmaker,
-        erp=demo_erp(),
+        erp=await demo_gateway(demo_erp),
         mailer=smtp_mailer(smtp_server),
         log=RecordingLog(),
         clock=Clock(),
@@ -44,10 +46,13 @@ async def test_the_background_task_sends_what_is_queued_and_stops(
     assert {p.notice_status for p in payments.values()} == {NoticeStatus.SENT}
 
 
-async def test_a_preview_renders_without_sending(store: Store, smtp_server: SmtpServer) -> None:
+async def test_a_preview_renders_without_sending(
+    store: Store, smtp_server: SmtpServer, demo_erp: DemoErp
+) -> None:
     await import_demo_payments(store.sessionmaker, 3)
     payment = (await payments_by_reference(store.sessionmaker))["PAY-0001"]
-    erp = demo_erp()
+    erp = await demo_gateway(demo_erp)
+    name = (await customers_of(demo_erp))["C10002"].name
     async with store.sessionmaker() as session, session.begin():
         custom = await create_template(
             session,
@@ -66,8 +71,8 @@ async def test_a_preview_renders_without_sending(store: Store, smtp_server: Smtp
     assert default.subject == "Payment PAY-0001: 10.37 EUR is on its way"
     assert (terse.subject, terse.text, terse.html) == (
         "PAY-0001",
-        "Müller GmbH: 10.37 EUR",
-        "<i>Müller GmbH</i>",
+        f"{name}: 10.37 EUR",
+        f"<i>{name}</i>",
     )
     assert smtp_server.inbox.messages == []
     after = (await payments_by_reference(store.sessionmaker))["PAY-0001"]

@@ -10,11 +10,15 @@ from prometheus_client import CollectorRegistry
 from crm_store.models.outbox import OutboxStatus
 from crm_store.models.payments import NoticeStatus
 from tests.support.databases import Store
+from tests.support.erp import DemoErp
 from tests.support.payments import Clock, RecordingLog, SmtpServer
 from tests.workflows.payments.csv_files import amount_for, payments_csv
 from tests.workflows.payments.sending import (
-    DEMO,
-    demo_erp,
+    NO_MAIL,
+    NOT_IN_ERP,
+    NUMBERS,
+    customers_of,
+    demo_gateway,
     import_demo_payments,
     make_sender,
     outbox_messages,
@@ -27,19 +31,16 @@ from workflows.payments.metrics import NoticeMetrics
 from workflows.payments.money import format_amount
 from workflows.payments.notices import set_email_override
 
-NAMES = {c.number: c.name for c in DEMO}
-EMAILS = {c.number: c.email for c in DEMO}
-
 
 def _reference(subject: str) -> str:
     return subject.split()[1].rstrip(":")
 
 
 async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names(
-    store: Store, smtp_server: SmtpServer
+    store: Store, smtp_server: SmtpServer, demo_erp: DemoErp
 ) -> None:
     await import_demo_payments(store.sessionmaker, 200)
-    erp, log, clock = demo_erp(), RecordingLog(), Clock()
+    erp, log, clock = await demo_gateway(demo_erp), RecordingLog(), Clock()
     registry = CollectorRegistry()
     sender = make_sender(
         store.sessionmaker,
@@ -52,8 +53,9 @@ async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names
     )
     passes = [await sender.run_once() for _ in range(5)]
     assert [p.sent for p in passes] == [50, 50, 50, 50, 0]
-    assert len(erp.get_customers_calls) == 4
-    assert all(len(call) == 3 for call in erp.get_customers_calls)
+    assert len(erp.batches) == 4
+    assert all(len(batch) == 3 for batch in erp.batches)
+    customers = await customers_of(demo_erp)
 
     messages = smtp_server.inbox.messages
     assert len(messages) == 200
@@ -63,11 +65,11 @@ async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names
         n = int(payment.reference.removeprefix("PAY-"))
         expected = format_amount(amount_for(n), "EUR")
         assert message["Subject"] == f"Payment {payment.reference}: {expected} is on its way"
-        assert message["To"] == EMAILS[payment.customer_number]
+        assert message["To"] == customers[payment.customer_number].email
         assert message["From"] == "Payments <payments@frontdesk.example>"
         text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
         html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
-        assert f"Dear {NAMES[payment.customer_number]}," in text
+        assert f"Dear {customers[payment.customer_number].name}," in text
         assert f"Amount:     {expected}" in text
         assert f"<td>{expected}</td>" in html
     assert {p.notice_status for p in payments.values()} == {NoticeStatus.SENT}
@@ -78,7 +80,7 @@ async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names
     by_payment = {n.payment_id: n for n in log.notices}
     some = payments["PAY-0007"]
     logged = by_payment[some.id]
-    assert (logged.customer_number, logged.recipient) == ("C002", "buchhaltung@mueller.example")
+    assert (logged.customer_number, logged.recipient) == ("C10002", customers["C10002"].email)
     (sent,) = [m for m in messages if "PAY-0007" in m["Subject"]]
     assert logged.subject == sent["Subject"]
     wire_text = sent.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -89,9 +91,7 @@ async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names
     assert registry.get_sample_value("frontdesk_payment_notices_outbox_age_seconds") == 0
 
     async with store.sessionmaker() as session, session.begin():
-        again = await import_payments(
-            session, payments_csv(200, ["C001", "C002", "C003"]), source="acme"
-        )
+        again = await import_payments(session, payments_csv(200, list(NUMBERS)), source="acme")
     assert (again.imported, again.already_there) == (0, 200)
     assert (await sender.run_once()).claimed == 0
     assert len(smtp_server.inbox.messages) == 200
@@ -99,10 +99,10 @@ async def test_imported_payments_become_e_mails_with_the_right_amounts_and_names
 
 
 async def test_smtp_down_delays_notices_and_loses_none(
-    store: Store, smtp_server: SmtpServer
+    store: Store, smtp_server: SmtpServer, demo_erp: DemoErp
 ) -> None:
     await import_demo_payments(store.sessionmaker, 12)
-    erp, log, clock = demo_erp(), RecordingLog(), Clock()
+    erp, log, clock = await demo_gateway(demo_erp), RecordingLog(), Clock()
     registry = CollectorRegistry()
     sender = make_sender(
         store.sessionmaker,
@@ -155,10 +155,15 @@ async def test_smtp_down_delays_notices_and_loses_none(
 
 
 async def test_an_erp_outage_is_retried_and_a_refusing_server_fails_the_notice(
-    store: Store, smtp_server: SmtpServer
+    store: Store, smtp_server: SmtpServer, demo_erp: DemoErp
 ) -> None:
     await import_demo_payments(store.sessionmaker, 3)
-    erp, log, clock, registry = demo_erp(), RecordingLog(), Clock(), CollectorRegistry()
+    erp, log, clock, registry = (
+        await demo_gateway(demo_erp),
+        RecordingLog(),
+        Clock(),
+        CollectorRegistry(),
+    )
     sender = make_sender(
         store.sessionmaker,
         erp=erp,
@@ -167,12 +172,12 @@ async def test_an_erp_outage_is_retried_and_a_refusing_server_fails_the_notice(
         clock=clock,
         metrics=NoticeMetrics(registry),
     )
-    erp.available = False
+    demo_erp.take_down()
     summary = await sender.run_once()
     assert summary.retried == 3
-    assert summary.errors[0] == "the ERP is unavailable: the ERP does not answer"
+    assert summary.errors[0].startswith("the ERP is unavailable: ")
 
-    erp.available = True
+    demo_erp.bring_back()
     smtp_server.inbox.reply = "451 4.3.0 try again later"
     clock.advance(hours=1)
     assert (await sender.run_once()).retried == 3
@@ -189,13 +194,13 @@ async def test_an_erp_outage_is_retried_and_a_refusing_server_fails_the_notice(
 
 
 async def test_too_many_transient_failures_fail_the_notice(
-    store: Store, smtp_server: SmtpServer
+    store: Store, smtp_server: SmtpServer, demo_erp: DemoErp
 ) -> None:
     await import_demo_payments(store.sessionmaker, 1)
     clock = Clock()
     sender = make_sender(
         store.sessionmaker,
-        erp=demo_erp(),
+        erp=await demo_gateway(demo_erp),
         mailer=smtp_mailer(smtp_server),
         log=RecordingLog(),
         clock=clock,
@@ -214,18 +219,18 @@ async def test_too_many_transient_failures_fail_the_notice(
 
 
 async def test_a_customer_without_an_address_is_skipped_and_an_override_wins(
-    store: Store, smtp_server: SmtpServer
+    store: Store, smtp_server: SmtpServer, demo_erp: DemoErp
 ) -> None:
-    await import_demo_payments(store.sessionmaker, 4, numbers=["C004", "C001"])
+    await import_demo_payments(store.sessionmaker, 4, numbers=[NO_MAIL, "C10001"])
     async with store.sessionmaker() as session, session.begin():
-        stored = await set_email_override(session, "C001", "Treasury@Dupont.example")
+        stored = await set_email_override(session, "C10001", "Treasury@Dupont.example")
         with pytest.raises(EmailNotValidError):
-            await set_email_override(session, "C004", "not an address")
+            await set_email_override(session, NO_MAIL, "not an address")
     assert stored == "Treasury@dupont.example"
     log, registry = RecordingLog(), CollectorRegistry()
     sender = make_sender(
         store.sessionmaker,
-        erp=demo_erp(),
+        erp=await demo_gateway(demo_erp),
         mailer=smtp_mailer(smtp_server),
         log=log,
         clock=Clock(),
@@ -235,21 +240,21 @@ async def test_a_customer_without_an_address_is_skipped_and_an_override_wins(
     assert (summary.sent, summary.skipped) == (2, 2)
     assert registry.get_sample_value("frontdesk_payment_notices_skipped_total") == 2
     payments = await payments_by_reference(store.sessionmaker)
-    skipped = [p for p in payments.values() if p.customer_number == "C004"]
+    skipped = [p for p in payments.values() if p.customer_number == NO_MAIL]
     assert {(p.notice_status, p.notice_error) for p in skipped} == {
-        (NoticeStatus.SKIPPED, "customer C004 has no e-mail address")
+        (NoticeStatus.SKIPPED, f"customer {NO_MAIL} has no e-mail address")
     }
     assert {m["To"] for m in smtp_server.inbox.messages} == {"Treasury@dupont.example"}
-    assert {n.customer_number for n in log.notices} == {"C001"}
+    assert {n.customer_number for n in log.notices} == {"C10001"}
 
 
 async def test_a_customer_missing_from_the_erp_fails_its_notice(
-    store: Store, smtp_server: SmtpServer
+    store: Store, smtp_server: SmtpServer, demo_erp: DemoErp
 ) -> None:
-    await import_demo_payments(store.sessionmaker, 1, numbers=["C999"])
+    await import_demo_payments(store.sessionmaker, 1, numbers=[NOT_IN_ERP])
     sender = make_sender(
         store.sessionmaker,
-        erp=demo_erp(),
+        erp=await demo_gateway(demo_erp),
         mailer=smtp_mailer(smtp_server),
         log=RecordingLog(),
         clock=Clock(),
@@ -258,19 +263,19 @@ async def test_a_customer_missing_from_the_erp_fails_its_notice(
     (payment,) = (await payments_by_reference(store.sessionmaker)).values()
     assert (payment.notice_status, payment.notice_error) == (
         NoticeStatus.FAILED,
-        "customer C999 is not in the ERP",
+        f"customer {NOT_IN_ERP} is not in the ERP",
     )
     assert smtp_server.inbox.messages == []
 
 
 async def test_notices_land_in_a_maildir_in_the_embedded_default(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, demo_erp: DemoErp
 ) -> None:
     directory = tmp_path / "mail"
     await import_demo_payments(store.sessionmaker, 3)
     sender = make_sender(
         store.sessionmaker,
-        erp=demo_erp(),
+        erp=await demo_gateway(demo_erp),
         mailer=MaildirMailer(directory),
         log=RecordingLog(),
         clock=Clock(),

@@ -9,8 +9,9 @@ from sqlalchemy import delete, select
 from crm_store.models.outbox import OutboxMessageRow
 from crm_store.models.payments import NoticeStatus, PaymentImportBatchRow, PaymentRow
 from crm_store.session import create_engine, create_sessionmaker
+from tests.support.erp import DemoErp
 from tests.support.payments import RecordingLog, SmtpServer
-from tests.workflows.payments.sending import demo_erp, import_demo_payments, smtp_mailer
+from tests.workflows.payments.sending import demo_gateway, import_demo_payments, smtp_mailer
 from workflows.payments.sender import NoticeSender, PassSummary
 
 COUNT = 80
@@ -26,7 +27,7 @@ async def _drain(sender: NoticeSender) -> list[PassSummary]:
 
 
 async def test_two_workers_send_each_notice_exactly_once(
-    postgres_url: str, smtp_server: SmtpServer
+    postgres_url: str, smtp_server: SmtpServer, demo_erp: DemoErp
 ) -> None:
     source = f"two-workers-{secrets.token_hex(4)}"
     engines = [create_engine(postgres_url, pool_size=2) for _ in range(3)]
@@ -37,7 +38,7 @@ async def test_two_workers_send_each_notice_exactly_once(
         senders = [
             NoticeSender(
                 sessionmaker=sessionmaker,
-                gateway=demo_erp(),
+                gateway=await demo_gateway(demo_erp),
                 mailer=smtp_mailer(smtp_server),
                 sender_address="payments@frontdesk.example",
                 notice_log=log,

@@ -1,0 +1,1 @@
+"""Payments and their notices in the schema: payments, import, templates, preview."""
