@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, case, exists, func, select, update
+from sqlalchemy.orm import aliased
 
 from crm_store.models.sales import CampaignMemberRow, CampaignRow
 from crm_store.models.security import PartnerAssignmentRow
@@ -189,3 +190,22 @@ class CampaignRepository(Repository[CampaignRow]):
             select(CampaignMemberRow).where(CampaignMemberRow.campaign_id == campaign_id, condition)
         )
         return row
+
+    async def repoint_lead(self, lead_id: int, customer_number: str) -> int:
+        """Make the lead's memberships the customer's: one UPDATE; how many moved.
+
+        A campaign the customer already is a member of keeps the lead's membership as it is
+        (one membership per customer and campaign), so no response is lost.
+        """
+        other = aliased(CampaignMemberRow)
+        taken = select(other.id).where(
+            other.campaign_id == CampaignMemberRow.campaign_id,
+            other.customer_number == customer_number,
+        )
+        result = await self.session.execute(
+            update(CampaignMemberRow)
+            .where(CampaignMemberRow.lead_id == lead_id, ~exists(taken))
+            .values(customer_number=customer_number, lead_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
