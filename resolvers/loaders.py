@@ -88,7 +88,8 @@ class Loaders:
     opportunities_by_lead: DataLoader[tuple[int, sales.PageArgs], OpportunitySlice]
     history_by_opportunity: DataLoader[int, list[OpportunityStageChangeRow]]
     memberships_by_customer: DataLoader[str, list[CampaignMemberRow]]
-    members_by_campaign: DataLoader[tuple[int, sales.PageArgs], MemberSlice]
+    members_by_campaign: DataLoader[sales.MemberKey, MemberSlice]
+    campaigns_by_partner: DataLoader[str, frozenset[int]]
     responses_by_campaign: DataLoader[int, ResponseCount]
     complaint_history_by_interaction: DataLoader[int, list[ComplaintTransitionRow]]
     # --- payments
@@ -123,6 +124,7 @@ class Loaders:
             history_by_opportunity=sales.history_by_opportunity(uow),
             memberships_by_customer=sales.memberships_by_customer(uow),
             members_by_campaign=sales.members_by_campaign(uow),
+            campaigns_by_partner=sales.campaigns_by_partner(uow),
             responses_by_campaign=sales.responses_by_campaign(uow),
             complaint_history_by_interaction=sales.complaint_history_by_interaction(uow),
             # --- payments

@@ -102,18 +102,19 @@ async def only_visible(info: Info, obj: T | None) -> T | None:
     return obj
 
 
-async def scope_errors(info: Info, customer_number: str | None, field: str) -> list[UserError]:
+async def scope_errors(info: Info, customer_number: str | None, *field: str) -> list[UserError]:
     """No errors when the principal may act on the customer, else ``FORBIDDEN`` at ``field``.
 
     For a partner, a number outside its customers is refused whether or not the customer
     exists; everyone else passes. The number is compared as the workflows store it (trimmed).
+    ``field`` is the path below ``input`` (e.g. ``"customerNumbers", "2"`` in a list).
     """
     if partner_scope(info) is None:
         return []
     number = customer_number.strip() if customer_number else None
     if await customer_visible(info, number):
         return []
-    return [user_error(ErrorCode.FORBIDDEN, OUT_OF_SCOPE, "input", field)]
+    return [user_error(ErrorCode.FORBIDDEN, OUT_OF_SCOPE, "input", *field)]
 
 
 async def object_scope_errors(

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from crm_store.base import utcnow
 from crm_store.models.enums import LeadStatus
 from crm_store.models.leads import LeadRow, LeadTransitionRow
+from crm_store.repositories.campaigns import CampaignRepository
 from crm_store.repositories.idempotency import DONE, IdempotencyKeyRepository
 from crm_store.repositories.interactions import InteractionRepository
 from crm_store.repositories.leads import LeadRepository
@@ -92,9 +93,11 @@ async def repoint_lead_rows(session: AsyncSession, lead_id: int, customer_number
     """Put every CRM row that belongs to the lead on the new customer as well.
 
     Interactions keep their lead and gain the customer number (the history shows on both).
-    Campaign memberships belong here too once campaigns exist in the store.
+    Campaign memberships become the customer's (a membership is a customer's or a lead's),
+    except in campaigns the customer already is a member of.
     """
     await InteractionRepository(session).repoint_lead(lead_id, customer_number)
+    await CampaignRepository(session).repoint_lead(lead_id, customer_number)
 
 
 async def convert_lead(

@@ -6,9 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, exists, func, select, update
+from sqlalchemy.orm import aliased
 
 from crm_store.models.sales import CampaignMemberRow, CampaignRow
+from crm_store.models.security import PartnerAssignmentRow
 from crm_store.repositories.base import Repository
 
 if TYPE_CHECKING:
@@ -32,28 +34,62 @@ class MemberSlice:
     total: int
 
 
+def _with_members(customer_numbers: Iterable[str] | None) -> list[ColumnElement[bool]]:
+    if customer_numbers is None:
+        return []
+    member = select(CampaignMemberRow.id).where(
+        CampaignMemberRow.campaign_id == CampaignRow.id,
+        CampaignMemberRow.customer_number.in_(sorted(customer_numbers)),
+    )
+    return [exists(member)]
+
+
 class CampaignRepository(Repository[CampaignRow]):
     model = CampaignRow
 
-    async def page(self, *, first: int, after_id: int | None) -> list[CampaignRow]:
-        conditions = [CampaignRow.id < after_id] if after_id is not None else []
+    async def page(
+        self, *, first: int, after_id: int | None, customer_numbers: Iterable[str] | None = None
+    ) -> list[CampaignRow]:
+        """Newest first; with ``customer_numbers``, only campaigns one of them is a member of."""
+        conditions = _with_members(customer_numbers)
+        if after_id is not None:
+            conditions.append(CampaignRow.id < after_id)
         rows = await self.session.scalars(
             select(CampaignRow).where(*conditions).order_by(CampaignRow.id.desc()).limit(first + 1)
         )
         return list(rows)
 
-    async def count(self) -> int:
-        return int(await self.session.scalar(select(func.count(CampaignRow.id))) or 0)
+    async def count(self, customer_numbers: Iterable[str] | None = None) -> int:
+        statement = select(func.count(CampaignRow.id)).where(*_with_members(customer_numbers))
+        return int(await self.session.scalar(statement) or 0)
 
-    async def response_counts(self, ids: Iterable[int]) -> dict[int, ResponseCount]:
-        """Members and responded members per campaign: one grouped query."""
+    async def ids_of_partner(self, partner_id: str) -> frozenset[int]:
+        """The campaigns with a member among the customers assigned to ``partner_id``."""
+        rows = await self.session.scalars(
+            select(CampaignMemberRow.campaign_id)
+            .join(
+                PartnerAssignmentRow,
+                PartnerAssignmentRow.customer_number == CampaignMemberRow.customer_number,
+            )
+            .where(PartnerAssignmentRow.partner_id == partner_id)
+            .distinct()
+        )
+        return frozenset(rows)
+
+    async def response_counts(
+        self, ids: Iterable[int], customer_numbers: Iterable[str] | None = None
+    ) -> dict[int, ResponseCount]:
+        """Members (those customers alone, when given) and responded members per campaign."""
         wanted = sorted(set(ids))
         if not wanted:
             return {}
         responded = func.sum(case((CampaignMemberRow.responded_at.is_not(None), 1), else_=0))
+        conditions = [CampaignMemberRow.campaign_id.in_(wanted)]
+        if customer_numbers is not None:
+            conditions.append(CampaignMemberRow.customer_number.in_(sorted(customer_numbers)))
         counted = await self.session.execute(
             select(CampaignMemberRow.campaign_id, func.count(), responded)
-            .where(CampaignMemberRow.campaign_id.in_(wanted))
+            .where(*conditions)
             .group_by(CampaignMemberRow.campaign_id)
         )
         found = {
@@ -63,13 +99,23 @@ class CampaignRepository(Repository[CampaignRow]):
         return {id: found.get(id, ResponseCount(0, 0)) for id in wanted}
 
     async def member_slices(
-        self, ids: Iterable[int], *, first: int, after_id: int | None
+        self,
+        ids: Iterable[int],
+        *,
+        first: int,
+        after_id: int | None,
+        customer_numbers: Iterable[str] | None = None,
     ) -> dict[int, MemberSlice]:
-        """Each campaign's members in the order they were added (id), after the cursor."""
+        """Each campaign's members in the order they were added (id), after the cursor.
+
+        With ``customer_numbers``, only those customers' memberships (a partner's view).
+        """
         wanted = sorted(set(ids))
         if not wanted:
             return {}
         conditions: list[ColumnElement[bool]] = [CampaignMemberRow.campaign_id.in_(wanted)]
+        if customer_numbers is not None:
+            conditions.append(CampaignMemberRow.customer_number.in_(sorted(customer_numbers)))
         if after_id is not None:
             conditions.append(CampaignMemberRow.id > after_id)
         position = (
@@ -87,7 +133,7 @@ class CampaignRepository(Repository[CampaignRow]):
         grouped: dict[int, list[CampaignMemberRow]] = defaultdict(list)
         for row in rows:
             grouped[row.campaign_id].append(row)
-        counts = await self.response_counts(wanted)
+        counts = await self.response_counts(wanted, customer_numbers)
         return {
             id: MemberSlice(rows=grouped.get(id, []), total=counts[id].members) for id in wanted
         }
@@ -144,3 +190,22 @@ class CampaignRepository(Repository[CampaignRow]):
             select(CampaignMemberRow).where(CampaignMemberRow.campaign_id == campaign_id, condition)
         )
         return row
+
+    async def repoint_lead(self, lead_id: int, customer_number: str) -> int:
+        """Make the lead's memberships the customer's: one UPDATE; how many moved.
+
+        A campaign the customer already is a member of keeps the lead's membership as it is
+        (one membership per customer and campaign), so no response is lost.
+        """
+        other = aliased(CampaignMemberRow)
+        taken = select(other.id).where(
+            other.campaign_id == CampaignMemberRow.campaign_id,
+            other.customer_number == customer_number,
+        )
+        result = await self.session.execute(
+            update(CampaignMemberRow)
+            .where(CampaignMemberRow.lead_id == lead_id, ~exists(taken))
+            .values(customer_number=customer_number, lead_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

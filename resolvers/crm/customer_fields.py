@@ -12,6 +12,7 @@ from resolvers.crm.enums import InteractionKind
 from resolvers.crm.interactions.paging import interaction_connection, interaction_page
 from resolvers.crm.interactions.types import Interaction
 from resolvers.pagination import Connection
+from resolvers.permissions import Capability, requires
 from resolvers.sales.types import (
     CampaignMembership,
     Opportunity,
@@ -56,7 +57,11 @@ class CustomerCrmFields:
         found = await info.context.loaders.opportunities_by_customer.load((self.number, page))
         return opportunity_connection(found, page, after)
 
-    @strawberry.field(description="The campaigns the customer is a member of, newest first.")
+    @strawberry.field(
+        description="The campaigns the customer is a member of, newest first "
+        "(needs read:campaigns).",
+        permission_classes=[requires(Capability.READ_CAMPAIGNS)],
+    )
     async def campaigns(self, info: Info) -> list[CampaignMembership]:
         rows = await info.context.loaders.memberships_by_customer.load(self.number)
         return [CampaignMembership.from_row(row) for row in rows]

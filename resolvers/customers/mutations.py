@@ -11,6 +11,7 @@ from resolvers.customers.erp_types import AddressRole
 from resolvers.customers.types import Customer
 from resolvers.errors import ErrorCode, UserError, user_error
 from resolvers.permissions import Capability, requires
+from resolvers.scoping import scope_errors
 from workflows.customer_address import AddressChange, update_customer_address
 
 
@@ -54,6 +55,9 @@ class CustomerMutation:
     async def update_customer_address(
         self, info: Info, input: UpdateCustomerAddressInput
     ) -> UpdateCustomerAddressPayload:
+        refused = await scope_errors(info, input.customer_number, "customerNumber")
+        if refused:  # a partner (were it granted write:customers) only on its own customers
+            return UpdateCustomerAddressPayload(customer=None, user_errors=refused)
         erp = info.context.erp
         if erp is None:
             problem = user_error(ErrorCode.ERP_UNAVAILABLE, "no ERP is configured")

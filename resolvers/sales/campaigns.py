@@ -15,11 +15,11 @@ from resolvers.crm.ids import row_id
 from resolvers.crm.problems import not_found, user_errors
 from resolvers.errors import ErrorCode, UserError, user_error
 from resolvers.pagination import Connection, connection
-from resolvers.permissions import Capability, requires
+from resolvers.permissions import Capability, requires, visible_customers
 from resolvers.sales.enums import CampaignChannel, CampaignStatus
 from resolvers.sales.money import MoneyInput
-from resolvers.sales.scope import visible
 from resolvers.sales.types import Campaign, CampaignMembership, page_args
+from resolvers.scoping import object_scope_errors, only_visible, scope_errors
 from workflows import campaigns as workflow
 
 
@@ -27,8 +27,7 @@ async def load_campaign_node(info: Info, key: str) -> Campaign | None:
     """``node(id)`` for ``Campaign:<id>``."""
     if not key.isdigit() or len(key) > 18:
         return None
-    row = await info.context.loaders.campaign_by_id.load(int(key))
-    return Campaign.from_row(row) if row is not None else None
+    return await _load_campaign(info, int(key))
 
 
 @strawberry.input(description="A new campaign; it starts as DRAFT unless a status is given.")
@@ -97,23 +96,29 @@ class RecordCampaignResponsePayload:
 
 @strawberry.type
 class CampaignQuery:
-    @strawberry.field(description="A campaign by id; null when there is none.")
+    @strawberry.field(
+        description="A campaign by id; null when there is none (or, for a partner, when none "
+        "of its customers is a member).",
+        permission_classes=[requires(Capability.READ_CAMPAIGNS)],
+    )
     async def campaign(self, info: Info, id: strawberry.ID) -> Campaign | None:
-        key = row_id(id, "Campaign")
-        if key is None:
-            return None
-        row = await info.context.loaders.campaign_by_id.load(key)
-        return Campaign.from_row(row) if row is not None else None
+        return await only_visible(info, await _load_campaign(info, _campaign_key(id)))
 
-    @strawberry.field(description="Campaigns, newest first.")
+    @strawberry.field(
+        description="Campaigns, newest first (a partner: those its customers are members of).",
+        permission_classes=[requires(Capability.READ_CAMPAIGNS)],
+    )
     async def campaigns(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Campaign]:
         page = page_args(first, after, default=50)
+        numbers = await visible_customers(info)
         async with info.context.uow.session() as session:
             repository = CampaignRepository(session)
-            rows = await repository.page(first=page.first, after_id=page.after_id)
-            total = await repository.count()
+            rows = await repository.page(
+                first=page.first, after_id=page.after_id, customer_numbers=numbers
+            )
+            total = await repository.count(numbers)
         return connection(
             rows,
             first=page.first,
@@ -126,6 +131,15 @@ class CampaignQuery:
 
 def _campaign_key(id: strawberry.ID) -> int | None:
     return row_id(id, "Campaign")
+
+
+async def _load_campaign(info: Info, key: int | None) -> Campaign | None:
+    row = await info.context.loaders.campaign_by_id.load(key) if key is not None else None
+    return Campaign.from_row(row) if row is not None else None
+
+
+async def _campaign_scope_errors(info: Info, key: int) -> list[UserError]:
+    return await object_scope_errors(info, lambda: _load_campaign(info, key), "campaignId")
 
 
 @strawberry.type
@@ -166,6 +180,9 @@ class CampaignMutation:
             return UpdateCampaignPayload(
                 campaign=None, user_errors=not_found("campaign", "campaignId")
             )
+        refused = await _campaign_scope_errors(info, key)
+        if refused:
+            return UpdateCampaignPayload(campaign=None, user_errors=refused)
         outcome = await workflow.update_campaign(
             info.context.uow,
             key,
@@ -195,6 +212,9 @@ class CampaignMutation:
         key = _campaign_key(input.campaign_id)
         if key is None:
             return refused(not_found("campaign", "campaignId"))
+        out_of_scope = await _campaign_scope_errors(info, key)
+        if out_of_scope:
+            return refused(out_of_scope)
         numbers = input.customer_numbers or []
         lead_ids: list[int] = []
         for index, lead in enumerate((input.lead_ids or [])[: workflow.MAX_MEMBERS_PER_CALL + 1]):
@@ -209,18 +229,9 @@ class CampaignMutation:
                 )
             lead_ids.append(lead_key)
         for index, number in enumerate(numbers[: workflow.MAX_MEMBERS_PER_CALL]):
-            if not await visible(info, number.strip()):
-                return refused(
-                    [
-                        user_error(
-                            ErrorCode.NOT_FOUND,
-                            "no such customer",
-                            "input",
-                            "customerNumbers",
-                            str(index),
-                        )
-                    ]
-                )
+            out_of_scope = await scope_errors(info, number, "customerNumbers", str(index))
+            if out_of_scope:
+                return refused(out_of_scope)
         outcome = await workflow.add_members(
             info.context.uow, key, customer_numbers=numbers, lead_ids=lead_ids
         )
@@ -251,10 +262,11 @@ class CampaignMutation:
                 membership=None, user_errors=not_found("lead", "leadId")
             )
         number = input.customer_number.strip() if input.customer_number else None
-        if number is not None and not await visible(info, number):
-            return RecordCampaignResponsePayload(
-                membership=None, user_errors=not_found("customer", "customerNumber")
-            )
+        out_of_scope = await _campaign_scope_errors(info, key)
+        if number is not None:
+            out_of_scope += await scope_errors(info, number, "customerNumber")
+        if out_of_scope:
+            return RecordCampaignResponsePayload(membership=None, user_errors=out_of_scope)
         outcome = await workflow.record_response(
             info.context.uow,
             key,

@@ -17,8 +17,8 @@ from resolvers.crm.interactions.types import Interaction
 from resolvers.crm.problems import not_found, user_errors
 from resolvers.errors import BadUserInput, UserError
 from resolvers.pagination import Connection, connection, decode_cursor, page_size
-from resolvers.permissions import Capability, requires
-from resolvers.sales.scope import customers_in_scope, visible
+from resolvers.permissions import Capability, requires, visible_customers
+from resolvers.scoping import object_scope_errors
 from workflows import complaints as workflow
 
 
@@ -76,7 +76,11 @@ def _keyset(after: str | None) -> tuple[dt.datetime, int] | None:
 
 @strawberry.type
 class ComplaintQuery:
-    @strawberry.field(description="Complaints, newest first, by status, assignee or customer.")
+    @strawberry.field(
+        description="Complaints, newest first, by status, assignee or customer (a partner: "
+        "on its customers).",
+        permission_classes=[requires(Capability.READ_CUSTOMERS)],
+    )
     async def complaints(
         self,
         info: Info,
@@ -88,7 +92,8 @@ class ComplaintQuery:
     ) -> Connection[Interaction]:
         size = page_size(first)
         keyset = _keyset(after)
-        scope = await customers_in_scope(info)
+        numbers = await visible_customers(info)
+        scope = tuple(sorted(numbers)) if numbers is not None else None
         filter = ComplaintFilter(
             status=StoredStatus(status.value) if status is not None else None,
             assignee=assignee,
@@ -120,9 +125,15 @@ class ComplaintMutation:
     ) -> UpdateComplaintPayload:
         key = row_id(input.interaction_id, "Interaction")
         row = await info.context.loaders.interaction_by_id.load(key) if key else None
-        if row is None or (row.customer_number and not await visible(info, row.customer_number)):
+
+        async def load() -> Interaction | None:
+            return Interaction.from_row(row) if row is not None else None
+
+        refused = await object_scope_errors(info, load, "interactionId")
+        if refused or row is None:
             return UpdateComplaintPayload(
-                interaction=None, user_errors=not_found("interaction", "interactionId")
+                interaction=None,
+                user_errors=refused or not_found("interaction", "interactionId"),
             )
         outcome = await workflow.update_complaint(
             info.context.uow,

@@ -69,20 +69,35 @@ def memberships_by_customer(uow: UnitOfWork) -> DataLoader[str, list[CampaignMem
     return DataLoader(load_fn=load)
 
 
-def members_by_campaign(uow: UnitOfWork) -> DataLoader[tuple[int, PageArgs], MemberSlice]:
-    async def load(keys: Sequence[tuple[int, PageArgs]]) -> list[MemberSlice]:
-        groups: dict[PageArgs, list[int]] = defaultdict(list)
-        for id, page in keys:
-            groups[page].append(id)
-        found: dict[tuple[int, PageArgs], MemberSlice] = {}
+MemberKey = tuple[int, PageArgs, frozenset[str] | None]
+"""(campaign id, page, the customers whose memberships show; ``None``: all of them)."""
+
+
+def members_by_campaign(uow: UnitOfWork) -> DataLoader[MemberKey, MemberSlice]:
+    async def load(keys: Sequence[MemberKey]) -> list[MemberSlice]:
+        groups: dict[tuple[PageArgs, frozenset[str] | None], list[int]] = defaultdict(list)
+        for id, page, numbers in keys:
+            groups[page, numbers].append(id)
+        found: dict[MemberKey, MemberSlice] = {}
         async with uow.session() as session:
             repository = CampaignRepository(session)
-            for page, ids in groups.items():
+            for (page, numbers), ids in groups.items():
                 slices = await repository.member_slices(
-                    ids, first=page.first, after_id=page.after_id
+                    ids, first=page.first, after_id=page.after_id, customer_numbers=numbers
                 )
-                found.update({(id, page): slices[id] for id in ids})
+                found.update({(id, page, numbers): slices[id] for id in ids})
         return [found[key] for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def campaigns_by_partner(uow: UnitOfWork) -> DataLoader[str, frozenset[int]]:
+    """The campaigns a partner sees (one of its customers is a member): one query."""
+
+    async def load(partners: Sequence[str]) -> list[frozenset[int]]:
+        async with uow.session() as session:
+            repository = CampaignRepository(session)
+            return [await repository.ids_of_partner(p) for p in partners]
 
     return DataLoader(load_fn=load)
 

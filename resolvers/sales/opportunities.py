@@ -15,16 +15,16 @@ from resolvers.crm.ids import row_id
 from resolvers.crm.problems import camel, not_found, user_errors
 from resolvers.errors import UserError
 from resolvers.pagination import Connection, connection
-from resolvers.permissions import Capability, requires
+from resolvers.permissions import Capability, requires, visible_customers
 from resolvers.sales.enums import OpportunityStage
 from resolvers.sales.money import MoneyInput
-from resolvers.sales.scope import customers_in_scope, visible
 from resolvers.sales.types import (
     Opportunity,
     PipelineStage,
     Warning,
     page_args,
 )
+from resolvers.scoping import object_scope_errors, scope_errors
 from workflows import opportunities as workflow
 from workflows.problems import Problem
 
@@ -34,9 +34,7 @@ async def load_opportunity_node(info: Info, key: str) -> Opportunity | None:
     if not key.isdigit() or len(key) > 18:
         return None
     row = await info.context.loaders.opportunity_by_id.load(int(key))
-    if row is None or (row.customer_number and not await visible(info, row.customer_number)):
-        return None
-    return Opportunity.from_row(row)
+    return Opportunity.from_row(row) if row is not None else None
 
 
 @strawberry.input(description="A new opportunity (PROSPECTING) on a customer or a lead.")
@@ -87,9 +85,21 @@ def _warnings(problems: list[Problem]) -> list[Warning]:
     ]
 
 
+def _sorted(numbers: frozenset[str] | None) -> tuple[str, ...] | None:
+    return tuple(sorted(numbers)) if numbers is not None else None
+
+
+async def _load_opportunity(info: Info, key: int | None) -> Opportunity | None:
+    row = await info.context.loaders.opportunity_by_id.load(key) if key else None
+    return Opportunity.from_row(row) if row is not None else None
+
+
 @strawberry.type
 class OpportunityQuery:
-    @strawberry.field(description="Opportunities, newest first, filtered exactly.")
+    @strawberry.field(
+        description="Opportunities, newest first, filtered exactly (a partner: on its customers).",
+        permission_classes=[requires(Capability.READ_CUSTOMERS)],
+    )
     async def opportunities(
         self,
         info: Info,
@@ -109,7 +119,7 @@ class OpportunityQuery:
             owner=owner,
             customer_number=customer_number,
             closing_before=closing_before,
-            customer_numbers=await customers_in_scope(info),
+            customer_numbers=_sorted(await visible_customers(info)),
         )
         async with info.context.uow.session() as session:
             repository = OpportunityRepository(session)
@@ -163,10 +173,9 @@ class OpportunityMutation:
                 opportunity=None, user_errors=not_found("campaign", "campaignId")
             )
         number = input.customer_number
-        if number is not None and not await visible(info, number.strip()):
-            return CreateOpportunityPayload(
-                opportunity=None, user_errors=not_found("customer", "customerNumber")
-            )
+        refused = await scope_errors(info, number, "customerNumber") if number else []
+        if refused:
+            return CreateOpportunityPayload(opportunity=None, user_errors=refused)
         outcome = await workflow.create_opportunity(
             info.context.uow,
             workflow.OpportunityDraft(
@@ -198,10 +207,15 @@ class OpportunityMutation:
         self, info: Info, input: MoveOpportunityInput
     ) -> MoveOpportunityPayload:
         key = row_id(input.opportunity_id, "Opportunity")
+        refused = await object_scope_errors(
+            info, lambda: _load_opportunity(info, key), "opportunityId"
+        )
         row = await info.context.loaders.opportunity_by_id.load(key) if key else None
-        if row is None or (row.customer_number and not await visible(info, row.customer_number)):
+        if refused or row is None:
             return MoveOpportunityPayload(
-                opportunity=None, warnings=[], user_errors=not_found("opportunity", "opportunityId")
+                opportunity=None,
+                warnings=[],
+                user_errors=refused or not_found("opportunity", "opportunityId"),
             )
         erp = info.context.erp
         moved = await workflow.move_opportunity(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -19,9 +19,11 @@ from resolvers.customers.erp_types import Money
 from resolvers.errors import BadUserInput
 from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection, connection, decode_cursor, page_size
+from resolvers.permissions import Capability, partner_scope, requires, visible_customers
 from resolvers.sales.enums import CampaignChannel, OpportunityStage
 from resolvers.sales.loaders import PageArgs
 from resolvers.sales.money import money_of
+from resolvers.scoping import only_visible, scoped
 
 if TYPE_CHECKING:
     from crm_store.repositories.opportunities import OpportunitySlice
@@ -59,6 +61,7 @@ class OpportunityStageChange:
         )
 
 
+@scoped(Capability.READ_CUSTOMERS, customer="customer_number")  # on a lead alone: not partners'
 @strawberry.type(description="A possible sale to a customer or a lead, moving through stages.")
 class Opportunity(Node):
     name: str
@@ -95,32 +98,31 @@ class Opportunity(Node):
         )
 
     @strawberry.field(description="The ERP customer, once there is one.")
-    def customer(
-        self,
+    async def customer(
+        self, info: Info
     ) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")] | None:
-        from resolvers.customers.types import Customer
+        from resolvers.customers.types import visible_customer
 
-        if self.customer_number is None:
-            return None
-        return Customer.from_number(self.customer_number)
+        return await visible_customer(info, self.customer_number)
 
-    @strawberry.field(description="The lead it started from, if any.")
+    @strawberry.field(
+        description="The lead it started from, if any (needs read:leads).",
+        permission_classes=[requires(Capability.READ_LEADS)],
+    )
     async def lead(
         self, info: Info
     ) -> Annotated[Lead, strawberry.lazy("resolvers.crm.leads.types")] | None:
-        from resolvers.crm.leads.types import Lead
+        return await lead_of(info, self.lead_id)
 
-        if self.lead_id is None:
-            return None
-        row = await info.context.loaders.lead_by_id.load(self.lead_id)
-        return Lead.from_row(row) if row is not None else None
-
-    @strawberry.field(description="The campaign that sourced it, if any.")
+    @strawberry.field(
+        description="The campaign that sourced it, if any (needs read:campaigns).",
+        permission_classes=[requires(Capability.READ_CAMPAIGNS)],
+    )
     async def campaign(self, info: Info) -> Campaign | None:
         if self.campaign_id is None:
             return None
         row = await info.context.loaders.campaign_by_id.load(self.campaign_id)
-        return Campaign.from_row(row) if row is not None else None
+        return await only_visible(info, Campaign.from_row(row) if row is not None else None)
 
     @strawberry.field(description="Every stage change, oldest first (creation included).")
     async def history(self, info: Info) -> list[OpportunityStageChange]:
@@ -159,6 +161,25 @@ class Warning:
     message: str
 
 
+async def lead_of(info: Info, lead_id: int | None) -> Lead | None:
+    """A nested reference to a lead, through its scoping rule (partners see none)."""
+    from resolvers.crm.leads.types import Lead
+
+    if lead_id is None:
+        return None
+    row = await info.context.loaders.lead_by_id.load(lead_id)
+    return await only_visible(info, Lead.from_row(row) if row is not None else None)
+
+
+async def partner_sees_campaign(info: Info, campaign: Any) -> bool:
+    """A partner sees a campaign one of its customers is a member of (one query per request)."""
+    scope = partner_scope(info)
+    if scope is None:
+        return True
+    return campaign.key in await info.context.loaders.campaigns_by_partner.load(scope)
+
+
+@scoped(Capability.READ_CAMPAIGNS, partner=partner_sees_campaign)
 @strawberry.type(description="A marketing campaign: its channel, budget, members and responses.")
 class Campaign(Node):
     name: str
@@ -182,12 +203,15 @@ class Campaign(Node):
             key=row.id,
         )
 
-    @strawberry.field(description="Members in the order they were added.")
+    @strawberry.field(
+        description="Members in the order they were added (a partner: its customers alone)."
+    )
     async def members(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[CampaignMembership]:
         page = page_args(first, after, default=50)
-        found = await info.context.loaders.members_by_campaign.load((self.key, page))
+        numbers = await visible_customers(info)
+        found = await info.context.loaders.members_by_campaign.load((self.key, page, numbers))
         return connection(
             found.rows,
             first=page.first,
@@ -230,13 +254,19 @@ class CampaignMembership:
             raise BadUserInput("the campaign is gone")
         return Campaign.from_row(row)
 
-    @strawberry.field(description="The lead, when the member is a lead.")
+    @strawberry.field(description="The customer, when the member is a customer.")
+    async def customer(
+        self, info: Info
+    ) -> Annotated[Customer, strawberry.lazy("resolvers.customers.types")] | None:
+        from resolvers.customers.types import visible_customer
+
+        return await visible_customer(info, self.customer_number)
+
+    @strawberry.field(
+        description="The lead, when the member is a lead (needs read:leads).",
+        permission_classes=[requires(Capability.READ_LEADS)],
+    )
     async def lead(
         self, info: Info
     ) -> Annotated[Lead, strawberry.lazy("resolvers.crm.leads.types")] | None:
-        from resolvers.crm.leads.types import Lead
-
-        if self.lead_id is None:
-            return None
-        row = await info.context.loaders.lead_by_id.load(self.lead_id)
-        return Lead.from_row(row) if row is not None else None
+        return await lead_of(info, self.lead_id)

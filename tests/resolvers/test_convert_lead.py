@@ -235,3 +235,58 @@ async def test_two_concurrent_conversions_with_one_key_create_one_customer(
     assert settled["customer"]["number"] in numbers
     assert settled["lead"]["status"] == "CONVERTED"
     assert await customer_count(gateway) == before + 1
+
+
+async def test_the_leads_campaign_memberships_become_the_customers(
+    client: httpx.AsyncClient,
+) -> None:
+    lead = await qualified_lead(client, name="Ada Member", email="ada@member.example")
+    campaigns = []
+    for name in ("Spring fair", "Newsletter"):
+        created = await gql(
+            client,
+            "mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id } } }",
+            {"i": {"name": name, "channel": "EVENT", "status": "ACTIVE"}},
+        )
+        campaign_id = created["data"]["createCampaign"]["campaign"]["id"]
+        added = await gql(
+            client,
+            "mutation($i: AddCampaignMembersInput!) { addCampaignMembers(input: $i) { added } }",
+            {"i": {"campaignId": campaign_id, "leadIds": [lead["id"]]}},
+        )
+        assert added["data"]["addCampaignMembers"]["added"] == 1
+        campaigns.append(campaign_id)
+    responded = await gql(
+        client,
+        """mutation($i: RecordCampaignResponseInput!) {
+          recordCampaignResponse(input: $i) { userErrors { code } } }""",
+        {"i": {"campaignId": campaigns[0], "leadId": lead["id"]}},
+    )
+    assert responded["data"]["recordCampaignResponse"]["userErrors"] == []
+
+    converted = await convert(client, lead["id"], str(uuid.uuid4()))
+    assert converted["userErrors"] == []
+    number = converted["customer"]["number"]
+
+    body = await gql(
+        client,
+        """query($n: String!, $c: ID!) {
+          customer(number: $n) { campaigns { status campaign { name } } }
+          campaign(id: $c) { members { totalCount edges { node { customerNumber lead { id } } } } }
+        }""",
+        {"n": number, "c": campaigns[0]},
+    )
+    assert body["data"] == {
+        "customer": {
+            "campaigns": [
+                {"status": "MEMBER", "campaign": {"name": "Newsletter"}},
+                {"status": "RESPONDED", "campaign": {"name": "Spring fair"}},
+            ]
+        },
+        "campaign": {
+            "members": {
+                "totalCount": 1,
+                "edges": [{"node": {"customerNumber": number, "lead": None}}],
+            }
+        },
+    }

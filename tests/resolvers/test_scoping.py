@@ -139,6 +139,82 @@ ROOT_FIELDS: dict[str, Case] = {
         Outcome.FORBIDDEN,
         _input(leadId=lambda w: w.lead_id, to="DISQUALIFIED"),
     ),
+    # --- sales, service and marketing: partners read opportunities and complaints of their
+    # customers and the campaigns those are members of; they change none of them.
+    "opportunities": Case(
+        "query($n: String) { opportunities(customerNumber: $n) "
+        "{ totalCount edges { node { id } } } }",
+        Outcome.EMPTY,
+        lambda w: {"n": w.theirs.customer},
+    ),
+    "complaints": Case(
+        "query($n: String) { complaints(customerNumber: $n) { totalCount edges { node { id } } } }",
+        Outcome.EMPTY,
+        lambda w: {"n": w.theirs.customer},
+    ),
+    "campaign": Case(
+        "query($id: ID!) { campaign(id: $id) { id name } }",
+        Outcome.NULL,
+        lambda w: {"id": w.campaign_id},
+    ),
+    "campaigns": Case("{ campaigns { totalCount edges { node { id } } } }", Outcome.EMPTY),
+    "pipeline": Case("{ pipeline { stage count } }", Outcome.FORBIDDEN),  # company-wide
+    "kpis": Case("{ kpis { openComplaints } }", Outcome.FORBIDDEN),  # company-wide
+    "createOpportunity": Case(
+        _payload("createOpportunity", "CreateOpportunityInput", "opportunity { id }"),
+        Outcome.FORBIDDEN,
+        _input(customerNumber=lambda w: w.theirs.customer, name="Poached"),
+    ),
+    "moveOpportunity": Case(
+        _payload("moveOpportunity", "MoveOpportunityInput", "opportunity { id }"),
+        Outcome.FORBIDDEN,
+        _input(opportunityId=lambda w: w.opportunity_id, to="QUALIFICATION"),
+    ),
+    "updateComplaint": Case(
+        _payload("updateComplaint", "UpdateComplaintInput", "interaction { id }"),
+        Outcome.FORBIDDEN,
+        _input(interactionId=lambda w: w.complaint_id, assignee="intruder"),
+    ),
+    "createCampaign": Case(
+        _payload("createCampaign", "CreateCampaignInput", "campaign { id }"),
+        Outcome.FORBIDDEN,
+        _input(name="Partner push", channel="EMAIL"),
+    ),
+    "updateCampaign": Case(
+        _payload("updateCampaign", "UpdateCampaignInput", "campaign { id }"),
+        Outcome.FORBIDDEN,
+        _input(campaignId=lambda w: w.campaign_id, name="Renamed"),
+    ),
+    "addCampaignMembers": Case(
+        _payload("addCampaignMembers", "AddCampaignMembersInput", "added"),
+        Outcome.FORBIDDEN,
+        _input(campaignId=lambda w: w.campaign_id, customerNumbers=lambda w: [w.theirs.customer]),
+    ),
+    "recordCampaignResponse": Case(
+        _payload("recordCampaignResponse", "RecordCampaignResponseInput", "membership { status }"),
+        Outcome.FORBIDDEN,
+        _input(campaignId=lambda w: w.campaign_id, customerNumber=lambda w: w.theirs.customer),
+    ),
+    # --- ERP writes: partners lack write:customers (and write:leads) altogether.
+    "updateCustomerAddress": Case(
+        _payload("updateCustomerAddress", "UpdateCustomerAddressInput", "customer { number }"),
+        Outcome.FORBIDDEN,
+        _input(
+            customerNumber=lambda w: w.theirs.customer,
+            role="BILLING",
+            address={
+                "street": "Elsewhere 1",
+                "city": "Berlin",
+                "postalCode": "10115",
+                "country": "DE",
+            },
+        ),
+    ),
+    "convertLead": Case(
+        _payload("convertLead", "ConvertLeadInput", "customer { number }"),
+        Outcome.FORBIDDEN,
+        _input(leadId=lambda w: w.lead_id, idempotencyKey="scoping-convert-1"),
+    ),
     "assignCustomerToPartner": Case(
         _payload("assignCustomerToPartner", "AssignCustomerToPartnerInput", "customerNumber"),
         Outcome.FORBIDDEN,
@@ -152,6 +228,8 @@ NODE_TYPES: dict[str, tuple[Callable[[World], str], Outcome]] = {
     "Contact": (lambda w: w.theirs.contact_id, Outcome.NULL),
     "Interaction": (lambda w: w.theirs.interaction_id, Outcome.NULL),
     "Lead": (lambda w: w.lead_id, Outcome.FORBIDDEN),  # partners see no leads at all
+    "Opportunity": (lambda w: w.opportunity_id, Outcome.NULL),
+    "Campaign": (lambda w: w.campaign_id, Outcome.NULL),  # no member is the partner's
 }
 
 SNAPSHOT = """query($n: String!, $contact: ID!) {
@@ -407,3 +485,133 @@ async def test_a_partners_assignments_cost_one_query_per_request(
 def test_every_node_type_declares_its_visibility() -> None:
     missing = [name for name in _node_types() if visibility_of(name) is None]
     assert missing == [], f"declare @scoped(...) on {missing} (resolvers/scoping.py)"
+
+
+async def test_a_partner_sees_its_customers_opportunities_and_shared_campaigns(
+    world: World, client: httpx.AsyncClient, client_for: ClientFor
+) -> None:
+    # A campaign with one of the partner's customers, the other partner's and a lead; an
+    # opportunity on the partner's customer sourced by it (from the lead), and one on the
+    # lead alone.
+    campaign = await gql(
+        client,
+        _payload("createCampaign", "CreateCampaignInput", "campaign { id }"),
+        {"input": {"name": "Shared fair", "channel": "EVENT"}},
+    )
+    campaign_id = campaign["data"]["createCampaign"]["campaign"]["id"]
+    added = await gql(
+        client,
+        _payload("addCampaignMembers", "AddCampaignMembersInput", "added"),
+        {
+            "input": {
+                "campaignId": campaign_id,
+                "customerNumbers": [world.theirs.customer, world.mine.customer],
+                "leadIds": [world.lead_id],
+            }
+        },
+    )
+    assert added["data"]["addCampaignMembers"] == {"added": 3, "userErrors": []}
+    create = _payload("createOpportunity", "CreateOpportunityInput", "opportunity { id }")
+    mine = await gql(
+        client,
+        create,
+        {
+            "input": {
+                "name": "Our deal",
+                "customerNumber": world.mine.customer,
+                "leadId": world.lead_id,
+                "campaignId": campaign_id,
+            }
+        },
+    )
+    mine_id = mine["data"]["createOpportunity"]["opportunity"]["id"]
+    on_lead = await gql(client, create, {"input": {"name": "Lead only", "leadId": world.lead_id}})
+    lead_only_id = on_lead["data"]["createOpportunity"]["opportunity"]["id"]
+
+    partner = await client_for("partner", partner=PARTNER)
+    body = await gql(
+        partner,
+        """query($mine: ID!, $leadOnly: ID!, $campaign: ID!) {
+          opportunities { totalCount edges { node { id customer { number } campaign { id } } } }
+          campaigns { totalCount edges { node { id } } }
+          campaign(id: $campaign) { members { totalCount edges { node {
+            customerNumber customer { number } } } } }
+          node(id: $leadOnly) { id }
+          mineNode: node(id: $mine) { ... on Opportunity { name lead { id } } }
+        }""",
+        {"mine": mine_id, "leadOnly": lead_only_id, "campaign": campaign_id},
+        expect_errors=True,
+    )
+    assert body["data"] == {
+        "opportunities": {
+            "totalCount": 1,
+            "edges": [
+                {
+                    "node": {
+                        "id": mine_id,
+                        "customer": {"number": world.mine.customer},
+                        "campaign": {"id": campaign_id},
+                    }
+                }
+            ],
+        },
+        "campaigns": {"totalCount": 1, "edges": [{"node": {"id": campaign_id}}]},
+        "campaign": {
+            "members": {
+                "totalCount": 1,
+                "edges": [
+                    {
+                        "node": {
+                            "customerNumber": world.mine.customer,
+                            "customer": {"number": world.mine.customer},
+                        }
+                    }
+                ],
+            }
+        },
+        "node": None,
+        "mineNode": {"name": "Our deal", "lead": None},
+    }
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["mineNode", "lead"], "FORBIDDEN")
+    ]
+    admin = await gql(
+        client,
+        "query($id: ID!) { campaign(id: $id) { members { totalCount } } }",
+        {"id": campaign_id},
+    )
+    assert admin["data"]["campaign"]["members"]["totalCount"] == 3
+
+
+async def test_checking_campaigns_for_a_partner_costs_one_query_per_request(
+    world: World, client: httpx.AsyncClient, client_for: ClientFor, store: Store
+) -> None:
+    document = """query($a: ID!, $b: ID!) {
+      a: campaign(id: $a) { id } b: campaign(id: $b) { id }
+      x: node(id: $a) { id } y: node(id: $b) { id }
+    }"""
+    created = []
+    for name in ("One", "Two"):
+        body = await gql(
+            client,
+            _payload("createCampaign", "CreateCampaignInput", "campaign { id }"),
+            {"input": {"name": name, "channel": "EMAIL"}},
+        )
+        created.append(body["data"]["createCampaign"]["campaign"]["id"])
+    await gql(
+        client,
+        _payload("addCampaignMembers", "AddCampaignMembersInput", "added"),
+        {"input": {"campaignId": created[0], "customerNumbers": [world.mine.customer]}},
+    )
+    variables = {"a": created[0], "b": created[1]}
+    partner = await client_for("partner", partner=PARTNER)
+    await gql(partner, "{ apiVersion }")  # the key's first use is recorded once
+    await gql(client, "{ apiVersion }")
+    with store.count_queries() as as_partner:
+        seen = await gql(partner, document, variables)
+    with store.count_queries() as as_admin:
+        await gql(client, document, variables)
+    assert seen["data"] == {"a": {"id": created[0]}, "b": None, "x": {"id": created[0]}, "y": None}
+    # the campaigns (one batch) for both; the partner's campaigns once on top.
+    assert as_admin.count == 1
+    assert as_partner.count == as_admin.count + 1

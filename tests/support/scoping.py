@@ -2,8 +2,10 @@
 
 Partner ``P-1`` ("mine") has customers C10001 and C10002; partner ``P-2`` ("theirs") has
 C10003. Each side has a contact and an interaction with that contact; there is a lead with
-an interaction, converted to the other partner's customer. Everything is made by an admin
-over HTTP (or, for the conversion, in the store), as a user would.
+an interaction, converted to the other partner's customer. The other partner's customer also
+has an opportunity, a complaint and a campaign it alone is a member of (so partner ``P-1``
+sees no campaign at all). Everything is made by an admin over HTTP (or, for the conversion,
+in the store), as a user would.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ LOG = """mutation($input: LogInteractionInput!) {
   logInteraction(input: $input) { interaction { id } userErrors { code } } }"""
 CREATE_LEAD = """mutation($input: CreateLeadInput!) {
   createLead(input: $input) { lead { id } userErrors { code } } }"""
+CREATE_OPPORTUNITY = """mutation($input: CreateOpportunityInput!) {
+  createOpportunity(input: $input) { opportunity { id } userErrors { code } } }"""
+CREATE_CAMPAIGN = """mutation($input: CreateCampaignInput!) {
+  createCampaign(input: $input) { campaign { id } userErrors { code } } }"""
+ADD_MEMBERS = """mutation($input: AddCampaignMembersInput!) {
+  addCampaignMembers(input: $input) { added userErrors { code } } }"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,12 @@ class World:
     """A lead converted to the other partner's customer."""
     lead_interaction_id: str
     """An interaction on the lead alone (no customer)."""
+    opportunity_id: str
+    """An opportunity on the other partner's customer."""
+    campaign_id: str
+    """A campaign whose only member is the other partner's customer."""
+    complaint_id: str
+    """A complaint (an interaction) of the other partner's customer."""
 
 
 async def _data(client: httpx.AsyncClient, document: str, field: str, **input: Any) -> Any:
@@ -104,7 +118,34 @@ async def build_world(client: httpx.AsyncClient, store: Store) -> World:
             .values(converted_customer_number=THEIRS)
         )
         await session.commit()
-    return World(mine, theirs, lead, on_lead["interaction"]["id"])
+    opportunity = await _data(
+        client, CREATE_OPPORTUNITY, "createOpportunity", name="Their deal", customerNumber=THEIRS
+    )
+    campaign = await _data(
+        client, CREATE_CAMPAIGN, "createCampaign", name="Their mailing", channel="EMAIL"
+    )
+    campaign_id = campaign["campaign"]["id"]
+    await _data(
+        client, ADD_MEMBERS, "addCampaignMembers", campaignId=campaign_id, customerNumbers=[THEIRS]
+    )
+    complaint = await _data(
+        client,
+        LOG,
+        "logInteraction",
+        customerNumber=THEIRS,
+        kind="COMPLAINT",
+        direction="INBOUND",
+        subject="Late delivery",
+    )
+    return World(
+        mine,
+        theirs,
+        lead,
+        on_lead["interaction"]["id"],
+        opportunity_id=opportunity["opportunity"]["id"],
+        campaign_id=campaign_id,
+        complaint_id=complaint["interaction"]["id"],
+    )
 
 
 @pytest.fixture
