@@ -1,9 +1,9 @@
 """The one place that prepares Frontdesk for the benchmark: store, demo data, credentials.
 
-``prepare_frontdesk`` is the only function to change when the real pieces land: it creates
-and migrates a fresh CRM store, seeds the demo ERP and CRM data (``frontdesk seed-demo``
-when that command exists), and returns the environment and headers every Frontdesk server
-and request of the benchmark uses. Everything else in ``bench/`` is independent of them.
+``prepare_frontdesk`` creates and migrates a fresh CRM store, seeds the demo ERP with 1000
+customers (``frontdesk seed-demo --customers 1000``) and the CRM demo data (``frontdesk
+seed-crm-demo``), creates an admin API key (``frontdesk api-key create``), and returns the
+environment and headers every Frontdesk server and request of the benchmark uses.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ class FrontdeskSetup:
 
 def prepare_frontdesk(workdir: Path) -> FrontdeskSetup:
     """A fresh, seeded Frontdesk under ``workdir`` (SQLite unless BENCH_DATABASE_URL is set)."""
+    # No FRONTDESK_CACHE_URL: the ERP cache lives in the process, so "uncached" is a fresh
+    # process (``Context.restart``).
     data_dir = workdir / "frontdesk"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {
@@ -51,6 +53,8 @@ def prepare_frontdesk(workdir: Path) -> FrontdeskSetup:
         "FRONTDESK_LOG_LEVEL": "warning",
         "FRONTDESK_GRAPHIQL": "false",
         "FRONTDESK_WORKERS": "1",
+        # Scenario 1 and 4 ask pages of 500 customers; the production cap is 200.
+        "FRONTDESK_CUSTOMERS_MAX_PAGE": "500",
     }
     database_url = os.environ.get("BENCH_DATABASE_URL")
     if database_url:
@@ -70,22 +74,25 @@ async def _migrate(url: str) -> None:
         await engine.dispose()
 
 
-def _seed_demo(setup: FrontdeskSetup) -> None:
-    """Seed the demo ERP and CRM with the project's own seeder when it exists."""
-    from api.cli import app
-
-    commands = {command.name for command in app.registered_commands}
-    commands |= {group.name for group in app.registered_groups}
-    if "seed-demo" not in commands:
-        setup.notes.append("no `frontdesk seed-demo` on this branch: the CRM store is empty")
-        return
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("frontdesk")),
-            "seed-demo",
-            "--customers",
-            str(DEMO_CUSTOMERS),
-        ],
+def _frontdesk(setup: FrontdeskSetup, *args: str) -> str:
+    """Run ``frontdesk <args>`` with the setup's environment; its standard output."""
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("frontdesk")), *args],
         env={**os.environ, **setup.env},
         check=True,
+        capture_output=True,
+        text=True,
     )
+    return done.stdout
+
+
+def _seed_demo(setup: FrontdeskSetup) -> None:
+    """Seed with the project's own commands: the demo ERP (``DEMO_CUSTOMERS`` customers,
+    C10001..), the demo CRM data (contacts, interactions, leads of C10001..C10300) and an
+    admin API key whose header every Frontdesk request carries."""
+    _frontdesk(setup, "seed-demo", "--customers", str(DEMO_CUSTOMERS))
+    _frontdesk(setup, "seed-crm-demo")
+    created = _frontdesk(setup, "api-key", "create", "--role", "admin", "--name", "benchmark")
+    _key_id, key = created.strip().splitlines()[-1].split("\t")
+    setup.headers["X-API-Key"] = key
+    setup.customer_numbers = [f"C{10001 + i}" for i in range(DEMO_CUSTOMERS)]

@@ -5,13 +5,21 @@ from __future__ import annotations
 import strawberry
 
 from erp_gateway.errors import ErpUnavailable
-from erp_gateway.freshness import Fetched
+from erp_gateway.freshness import Fetched, search_customers
 from erp_gateway.records import CustomerQuery as ErpCustomerQuery
 from resolvers.context import Info
 from resolvers.customers.erp_fields import ErpUnavailableError
 from resolvers.customers.types import Customer
 from resolvers.errors import BadUserInput
-from resolvers.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import (
+    MAX_PAGE_SIZE,
+    Connection,
+    Edge,
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
 
 MAX_SEARCH_LENGTH = 100
 
@@ -48,14 +56,14 @@ class CustomerQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Customer]:
-        size = page_size(first)
+        erp = info.context.erp
+        size = page_size(first, maximum=erp.max_page if erp is not None else MAX_PAGE_SIZE)
         if search is not None and len(search) > MAX_SEARCH_LENGTH:
             raise BadUserInput(f"`search` is longer than {MAX_SEARCH_LENGTH} characters")
         cursor = decode_cursor(after, arity=1)
         after_number = cursor[0] if cursor is not None else None
         if cursor is not None and not isinstance(after_number, str):
             raise BadUserInput("`after` is not a cursor this list gave out")
-        erp = info.context.erp
         if erp is None:
             raise ErpUnavailableError("No ERP is configured.")
         query = ErpCustomerQuery(
@@ -65,7 +73,7 @@ class CustomerQueries:
             after=after_number if isinstance(after_number, str) else None,
         )
         try:
-            page = await erp.gateway.search_customers(query)
+            page = await search_customers(erp.gateway, query, live=erp.live)
         except ErpUnavailable as exc:
             raise ErpUnavailableError.because(exc) from exc
         erp.note(Fetched(record) for record in page.items)
