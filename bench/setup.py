@@ -55,6 +55,11 @@ def prepare_frontdesk(workdir: Path) -> FrontdeskSetup:
         "FRONTDESK_WORKERS": "1",
         # Scenario 1 and 4 ask pages of 500 customers; the production cap is 200.
         "FRONTDESK_CUSTOMERS_MAX_PAGE": "500",
+        # One benchmark key sends thousands of requests a second: the per-principal rate
+        # limit (600/min in production) would answer most of them 429.
+        "FRONTDESK_RATE_LIMIT_PER_MINUTE": "0",
+        # A 500-customer page with 5 interactions each costs about 30,500 (limit 10,000).
+        "FRONTDESK_QUERY_MAX_COST": "100000",
     }
     database_url = os.environ.get("BENCH_DATABASE_URL")
     if database_url:

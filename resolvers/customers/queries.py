@@ -9,6 +9,7 @@ from erp_gateway.freshness import Fetched, search_customers
 from erp_gateway.records import CustomerQuery as ErpCustomerQuery
 from resolvers.context import Info
 from resolvers.customers.erp_fields import ErpUnavailableError
+from resolvers.customers.prefetch import prefetch_crm
 from resolvers.customers.types import Customer
 from resolvers.errors import BadUserInput
 from resolvers.pagination import (
@@ -43,6 +44,7 @@ async def customer_node(info: Info, key: str) -> Customer | None:
 class CustomerQueries:
     @strawberry.field(description="A customer by number; null when the ERP has no such customer.")
     async def customer(self, info: Info, number: str) -> Customer | None:
+        prefetch_crm(info, number)  # the CRM query runs while the ERP call is in flight
         return await load_customer(info, number)
 
     @strawberry.field(
