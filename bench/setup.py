@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crm_store.migrate import upgrade
 from crm_store.session import create_engine
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEMO_CUSTOMERS = 1000
 """Enough for the 500-customer page and for the uncached runs to use each number once."""
@@ -80,14 +81,15 @@ async def _migrate(url: str) -> None:
 
 
 def _frontdesk(setup: FrontdeskSetup, *args: str) -> str:
-    """Run ``frontdesk <args>`` with the setup's environment; its standard output."""
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("frontdesk")), *args],
-        env={**os.environ, **setup.env},
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    """Run ``frontdesk <args>`` (the real command, in this process: a new interpreter per
+    command would cost seconds of imports each) with the setup's environment; its output."""
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    done = CliRunner().invoke(app, list(args), env=setup.env, catch_exceptions=False)
+    if done.exit_code != 0:
+        raise RuntimeError(f"frontdesk {' '.join(args)} failed: {done.output}")
     return done.stdout
 
 
