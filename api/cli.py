@@ -113,6 +113,8 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
+        loop="uvloop",
+        http="httptools",
         log_config=None,
         proxy_headers=True,
         server_header=False,

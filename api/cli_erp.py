@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from api.settings import Settings, SettingsError, load_settings
-from erp_gateway.demo import seed_demo
+from erp_gateway.demo import DEMO_CUSTOMERS, seed_demo
 
 
 async def ensure_demo_erp(settings: Settings) -> int:
@@ -28,8 +28,17 @@ def seed_demo_command(
             "<data_dir>/demo-erp.sqlite3)."
         ),
     ] = None,
+    customers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=100_000,
+            help="How many customers (C10001, C10002, ...); other demo data uses the first 300.",
+        ),
+    ] = DEMO_CUSTOMERS,
 ) -> None:
-    """Create the demo ERP's tables and seed 300 customers (C10001..C10300) when empty."""
+    """Create the demo ERP's tables and seed customers (300 by default: C10001..C10300)
+    when empty."""
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -40,7 +49,7 @@ def seed_demo_command(
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     elif target.startswith("sqlite"):
         Path(target.split("///", 1)[-1]).parent.mkdir(parents=True, exist_ok=True)
-    added = asyncio.run(seed_demo(target))
+    added = asyncio.run(seed_demo(target, count=customers))
     if added:
         typer.echo(f"demo ERP seeded with {added} customers: {target}")
     else:

@@ -128,6 +128,8 @@ def erp_config(settings: Settings) -> ErpConfig:
         cache_namespace=settings.cache_namespace,
         cache_ttl=settings.erp_cache_ttl,
         stale_limit=settings.erp_stale_limit,
+        latency_ms=settings.erp_latency_ms,
+        count_calls=settings.debug_counters,
     )
 
 

@@ -122,6 +122,7 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             live=wants_live_erp(request),
             circuit=lambda: state.erp.breaker.state,
             extensions=extensions,
+            max_page=state.settings.customers_max_page,
         )
         context = Context(
             request=request,

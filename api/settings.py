@@ -6,6 +6,7 @@ time. Every field here is documented in the README's configuration table.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -29,7 +30,8 @@ class Settings(BaseSettings):
     # --- serving
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    workers: int = Field(default=1, ge=1, le=64)
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    """Worker processes of ``frontdesk serve``; default: the number of cores."""
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["console", "json"] = "console"
     graphiql: bool | None = None
@@ -204,6 +206,13 @@ class Settings(BaseSettings):
     # --- benchmark
     debug_counters: bool = False
     """Add ``extensions.counters`` (ERP calls, SQL statements) to every GraphQL answer."""
+
+    # --- performance
+    erp_latency_ms: float = Field(default=0.0, ge=0, le=60_000)
+    """Benchmark only: a fixed delay added to every ERP call (behind the cache, so cache hits
+    neither wait nor count). 0 (the default) adds nothing."""
+    customers_max_page: int = Field(default=200, ge=1, le=5000)
+    """The cap of ``customers(first:)``; the benchmark raises it to ask pages of 500."""
 
     @field_validator("database_url")
     @classmethod

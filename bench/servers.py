@@ -18,7 +18,7 @@ SERVER_CPU = 0
 LOAD_CPU = 1
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
-STARTUP_TIMEOUT_S = 30.0
+STARTUP_TIMEOUT_S = 120.0
 
 
 def free_port() -> int:

@@ -1,22 +1,23 @@
 """The one place that prepares Frontdesk for the benchmark: store, demo data, credentials.
 
-``prepare_frontdesk`` is the only function to change when the real pieces land: it creates
-and migrates a fresh CRM store, seeds the demo ERP and CRM data (``frontdesk seed-demo``
-when that command exists), and returns the environment and headers every Frontdesk server
-and request of the benchmark uses. Everything else in ``bench/`` is independent of them.
+``prepare_frontdesk`` creates and migrates a fresh CRM store, seeds the demo ERP with 1000
+customers (``frontdesk seed-demo --customers 1000``) and the CRM demo data (``frontdesk
+seed-crm-demo``), creates an admin API key (``frontdesk api-key create``), and returns the
+environment and headers every Frontdesk server and request of the benchmark uses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crm_store.migrate import upgrade
 from crm_store.session import create_engine
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEMO_CUSTOMERS = 1000
 """Enough for the 500-customer page and for the uncached runs to use each number once."""
@@ -44,6 +45,8 @@ class FrontdeskSetup:
 
 def prepare_frontdesk(workdir: Path) -> FrontdeskSetup:
     """A fresh, seeded Frontdesk under ``workdir`` (SQLite unless BENCH_DATABASE_URL is set)."""
+    # No FRONTDESK_CACHE_URL: the ERP cache lives in the process, so "uncached" is a fresh
+    # process (``Context.restart``).
     data_dir = workdir / "frontdesk"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {
@@ -51,6 +54,13 @@ def prepare_frontdesk(workdir: Path) -> FrontdeskSetup:
         "FRONTDESK_LOG_LEVEL": "warning",
         "FRONTDESK_GRAPHIQL": "false",
         "FRONTDESK_WORKERS": "1",
+        # Scenario 1 and 4 ask pages of 500 customers; the production cap is 200.
+        "FRONTDESK_CUSTOMERS_MAX_PAGE": "500",
+        # One benchmark key sends thousands of requests a second: the per-principal rate
+        # limit (600/min in production) would answer most of them 429.
+        "FRONTDESK_RATE_LIMIT_PER_MINUTE": "0",
+        # A 500-customer page with 5 interactions each costs about 30,500 (limit 10,000).
+        "FRONTDESK_QUERY_MAX_COST": "100000",
     }
     database_url = os.environ.get("BENCH_DATABASE_URL")
     if database_url:
@@ -70,22 +80,26 @@ async def _migrate(url: str) -> None:
         await engine.dispose()
 
 
-def _seed_demo(setup: FrontdeskSetup) -> None:
-    """Seed the demo ERP and CRM with the project's own seeder when it exists."""
+def _frontdesk(setup: FrontdeskSetup, *args: str) -> str:
+    """Run ``frontdesk <args>`` (the real command, in this process: a new interpreter per
+    command would cost seconds of imports each) with the setup's environment; its output."""
+    from typer.testing import CliRunner
+
     from api.cli import app
 
-    commands = {command.name for command in app.registered_commands}
-    commands |= {group.name for group in app.registered_groups}
-    if "seed-demo" not in commands:
-        setup.notes.append("no `frontdesk seed-demo` on this branch: the CRM store is empty")
-        return
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("frontdesk")),
-            "seed-demo",
-            "--customers",
-            str(DEMO_CUSTOMERS),
-        ],
-        env={**os.environ, **setup.env},
-        check=True,
-    )
+    done = CliRunner().invoke(app, list(args), env=setup.env, catch_exceptions=False)
+    if done.exit_code != 0:
+        raise RuntimeError(f"frontdesk {' '.join(args)} failed: {done.output}")
+    return done.stdout
+
+
+def _seed_demo(setup: FrontdeskSetup) -> None:
+    """Seed with the project's own commands: the demo ERP (``DEMO_CUSTOMERS`` customers,
+    C10001..), the demo CRM data (contacts, interactions, leads of C10001..C10300) and an
+    admin API key whose header every Frontdesk request carries."""
+    _frontdesk(setup, "seed-demo", "--customers", str(DEMO_CUSTOMERS))
+    _frontdesk(setup, "seed-crm-demo")
+    created = _frontdesk(setup, "api-key", "create", "--role", "admin", "--name", "benchmark")
+    _key_id, key = created.strip().splitlines()[-1].split("\t")
+    setup.headers["X-API-Key"] = key
+    setup.customer_numbers = [f"C{10001 + i}" for i in range(DEMO_CUSTOMERS)]

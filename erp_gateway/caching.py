@@ -10,6 +10,14 @@
   serves stale copies, and refreshes the cache with what it read.
 - ``invalidate(numbers)`` drops keys here and, through ``Invalidations`` (Redis pub/sub),
   on every instance. Writes pass through and invalidate.
+- Searches: a search's page (which numbers, in which order, the total) is remembered in the
+  process for ``ttl`` (at most ``MAX_SEARCHES`` of them); a repeated search reads its records
+  through the cache above, so a cached page costs no ERP call. Any invalidation (local or
+  from another instance) and any write forget every remembered search, so a changed customer
+  is never served from a remembered page; what a remembered page cannot see is a customer
+  the ERP adds or changes without telling Frontdesk, for at most ``ttl`` (as for records).
+  ``live`` searches always ask the ERP. A page whose records are not all fresh in the cache
+  is asked again.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
@@ -24,6 +33,7 @@ import structlog
 from erp_gateway.errors import ErpUnavailable
 from erp_gateway.freshness import Fetched, Reads
 from erp_gateway.observer import ErpObserver, NullObserver
+from erp_gateway.records import Page
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -35,7 +45,6 @@ if TYPE_CHECKING:
         CustomerQuery,
         ErpCustomer,
         NewCustomer,
-        Page,
     )
 
 log = structlog.get_logger("frontdesk.erp.cache")
@@ -52,6 +61,17 @@ class Invalidations(Protocol):
     async def start(self, on_numbers: Callable[[list[str]], Awaitable[None]]) -> None: ...
 
     async def close(self) -> None: ...
+
+
+MAX_SEARCHES = 256
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    numbers: tuple[str, ...]
+    has_next: bool
+    total: int | None
+    at: float
 
 
 def _key(number: str) -> str:
@@ -84,6 +104,7 @@ class CachingGateway:
         self.dropped_by_others: list[str] = []
         """Numbers other instances told this one to drop (observable for tests and logs)."""
         self._inflight: dict[str, asyncio.Future[ErpCustomer | None]] = {}
+        self._searches: dict[CustomerQuery, _Search] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -188,11 +209,41 @@ class CachingGateway:
             raise next(iter(reads.unavailable.values()))
         return {n: f.record for n, f in reads.found.items()}
 
-    async def search_customers(self, query: CustomerQuery) -> Page[ErpCustomer]:
-        """Searches always ask the ERP; the records found refresh the cache."""
+    async def search_customers(
+        self, query: CustomerQuery, *, live: bool = False
+    ) -> Page[ErpCustomer]:
+        """A remembered page when every record of it is fresh in the cache; else the ERP's
+        answer, whose records refresh the cache."""
+        if not live:
+            remembered = await self._remembered(query)
+            if remembered is not None:
+                return remembered
         page = await self.inner.search_customers(query)
         await self._put(page.items)
+        if len(self._searches) >= MAX_SEARCHES:
+            del self._searches[next(iter(self._searches))]
+        self._searches[query] = _Search(
+            numbers=tuple(r.number for r in page.items),
+            has_next=page.has_next,
+            total=page.total,
+            at=self.clock(),
+        )
         return page
+
+    async def _remembered(self, query: CustomerQuery) -> Page[ErpCustomer] | None:
+        search = self._searches.get(query)
+        if search is None or self.clock() - search.at >= self.ttl:
+            return None
+        entries = await self._get_entries(list(search.numbers))
+        now = self.clock()
+        items = []
+        for number in search.numbers:
+            entry = entries.get(number)
+            if entry is None or now - entry[1] >= self.ttl:
+                return None
+            items.append(entry[0])
+        self.observer.cache("hit", len(items))
+        return Page(items=tuple(items), has_next=search.has_next, total=search.total)
 
     async def ping(self) -> None:
         await self.inner.ping()
@@ -278,6 +329,7 @@ class CachingGateway:
             log.warning("cache write failed", exc_info=True)
 
     async def _drop(self, numbers: Sequence[str]) -> None:
+        self._searches.clear()
         for number in numbers:
             try:
                 await self.cache.delete(_key(number))

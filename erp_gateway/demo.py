@@ -219,12 +219,15 @@ def _vat(country: _Country, rng: random.Random) -> str:
     return f"{country.vat_prefix}{digits}"
 
 
-def demo_rows(seed: int = 4) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The demo customers and their addresses (deterministic for a seed)."""
+def demo_rows(
+    seed: int = 4, count: int = DEMO_CUSTOMERS
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The first ``count`` demo customers and their addresses (deterministic for a seed:
+    ``C10001``.. are the same whatever the count, so a larger count only adds customers)."""
     rng = random.Random(seed)
     customers: list[dict[str, Any]] = []
     addresses: list[dict[str, Any]] = []
-    for index in range(DEMO_CUSTOMERS):
+    for index in range(count):
         number = f"C{FIRST_NUMBER + index}"
         country = rng.choice(COUNTRIES)
         name = f"{rng.choice(WORDS)} {rng.choice(TRADES)} {rng.choice(country.suffixes)}"
@@ -283,8 +286,9 @@ def demo_url(data_dir: Path) -> str:
     return f"sqlite+aiosqlite:///{(data_dir / 'demo-erp.sqlite3').as_posix()}"
 
 
-async def seed_demo(url: str, *, seed: int = 4) -> int:
-    """Create the demo ERP's tables and seed them when empty; returns customers added."""
+async def seed_demo(url: str, *, seed: int = 4, count: int = DEMO_CUSTOMERS) -> int:
+    """Create the demo ERP's tables and seed ``count`` customers (``C10001``..) when empty;
+    returns customers added."""
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
@@ -292,7 +296,7 @@ async def seed_demo(url: str, *, seed: int = 4) -> int:
             existing = (await conn.execute(select(func.count()).select_from(debtor))).scalar_one()
             if existing:
                 return 0
-            customers, addresses = demo_rows(seed)
+            customers, addresses = demo_rows(seed, count)
             await conn.execute(debtor.insert(), customers)
             await conn.execute(debtor_address.insert(), addresses)
             return len(customers)

@@ -2,7 +2,11 @@
 
     CachingGateway (fresh / single flight / stale-if-error / invalidation)
       -> ResilientGateway (timeout, circuit breaker, retried reads)
-        -> adapter (sql, or a vendor's)
+        -> [LatencyErpGateway: delay and per-operation call count, benchmark/debug only]
+          -> adapter (sql, or a vendor's)
+
+The latency layer sits under the cache, so cache hits neither wait nor count, and under
+resilience, so a retried read counts (and waits) once per attempt, as a real ERP would.
 
 Takes plain values, never ``api``'s settings object. ``ErpStack`` keeps each layer reachable
 (the breaker's state for ``extensions.erp`` and metrics, the cache for invalidation).
@@ -56,6 +60,10 @@ class ErpConfig:
     """Free-form extra values (unused by the shipped adapters)."""
     vendor: VendorOptions | None = None
     """The vendor adapter's own values (``erp_gateway/vendors.py``): URL, credentials ..."""
+    latency_ms: float = 0.0
+    """Benchmark: a delay before every call that reaches the adapter (see ``count_calls``)."""
+    count_calls: bool = False
+    """Count the calls that reach the adapter per operation (``erp_gateway.call_count``)."""
 
 
 @dataclass(slots=True)
@@ -125,11 +133,16 @@ def build_stack(
 ) -> ErpStack:
     """Wrap ``adapter`` (or the one ``config`` names) in resilience and the cache."""
     inner = adapter if adapter is not None else build_adapter(config)
+    reached: ErpGateway = inner
+    if config.latency_ms > 0 or config.count_calls:
+        from erp_gateway.latency import LatencyErpGateway
+
+        reached = LatencyErpGateway(inner, latency_s=config.latency_ms / 1000)
     breaker = CircuitBreaker(
         threshold=config.breaker_threshold, cool_down=config.breaker_cool_down, observer=observer
     )
     resilient = ResilientGateway(
-        inner,
+        reached,
         timeout=config.timeout,
         retries=config.retries,
         backoff=config.backoff,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from erp_gateway.port import ErpGateway
-    from erp_gateway.records import ErpCustomer
+    from erp_gateway.records import CustomerQuery, ErpCustomer, Page
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,12 @@ class FreshnessAware(Protocol):
         """Read a batch; ``live`` bypasses the cache and never serves stale copies."""
         ...
 
+    async def search_customers(
+        self, query: CustomerQuery, *, live: bool = False
+    ) -> Page[ErpCustomer]:
+        """A page of a search; ``live`` asks the ERP whatever the cache holds."""
+        ...
+
 
 async def read_customers(gateway: ErpGateway, numbers: Sequence[str], *, live: bool) -> Reads:
     """Read through ``gateway``, with staleness when it can tell."""
@@ -50,3 +56,12 @@ async def read_customers(gateway: ErpGateway, numbers: Sequence[str], *, live: b
     except ErpUnavailable as exc:
         return Reads(unavailable=dict.fromkeys(numbers, exc))
     return Reads(found={n: Fetched(r) for n, r in found.items()})
+
+
+async def search_customers(
+    gateway: ErpGateway, query: CustomerQuery, *, live: bool
+) -> Page[ErpCustomer]:
+    """Search through ``gateway``, from its cache when it has one and ``live`` is false."""
+    if isinstance(gateway, FreshnessAware):
+        return await gateway.search_customers(query, live=live)
+    return await gateway.search_customers(query)

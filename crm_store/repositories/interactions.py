@@ -1,10 +1,11 @@
-"""Interactions: newest-first pages per customer, lead or contact, in one query per batch.
+"""Interactions: newest-first pages per customer, lead or contact, in one statement per batch.
 
 Pages are keyset-paginated by ``(occurred_at desc, id desc)``. For a batch of owners (say the
 100 customers of a page) ``pages`` fetches each owner's first ``N + 1`` rows after the cursor
-with ``ROW_NUMBER() OVER (PARTITION BY owner ORDER BY occurred_at DESC, id DESC)`` (PostgreSQL
-and SQLite both have window functions) and ``totals`` counts each owner's rows in one grouped
-query. The (owner, occurred_at, id) indexes serve both, read backwards.
+with ``ROW_NUMBER() OVER (PARTITION BY owner ORDER BY occurred_at DESC, id DESC)`` and, in
+the same statement, each owner's total with ``COUNT(*) OVER (PARTITION BY owner)``
+(PostgreSQL and SQLite both have window functions). The (owner, occurred_at, id) indexes
+serve it, read backwards.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
 
 from crm_store.models.interactions import InteractionRow
 from crm_store.repositories.base import Repository
@@ -83,59 +84,63 @@ def _after(keyset: tuple[dt.datetime, int]) -> ColumnElement[bool]:
 class InteractionRepository(Repository[InteractionRow]):
     model = InteractionRow
 
-    async def pages(
+    async def slices(
         self, owner: InteractionOwner, keys: Iterable[Hashable], page: InteractionPage
-    ) -> dict[Any, list[InteractionRow]]:
-        """Up to ``page.first + 1`` newest rows per key after the cursor: one query."""
-        wanted = list(dict.fromkeys(keys))
-        result: dict[Any, list[InteractionRow]] = defaultdict(list)
-        if not wanted:
-            return result
-        column = owner.column
-        conditions = [column.in_(wanted), *page.filter.conditions()]
-        if page.after is not None:
-            conditions.append(_after(page.after))
-        position = (
-            func.row_number()
-            .over(
-                partition_by=column,
-                order_by=(InteractionRow.occurred_at.desc(), InteractionRow.id.desc()),
-            )
-            .label("position")
-        )
-        ranked = select(InteractionRow.id, position).where(*conditions).subquery("ranked")
-        rows = await self.session.scalars(
-            select(InteractionRow)
-            .join(ranked, ranked.c.id == InteractionRow.id)
-            .where(ranked.c.position <= page.first + 1)
-            .order_by(InteractionRow.occurred_at.desc(), InteractionRow.id.desc())
-        )
-        for row in rows:
-            result[getattr(row, owner.value)].append(row)
-        return result
+    ) -> dict[Any, InteractionSlice]:
+        """Each key's page (up to ``page.first + 1`` newest rows after the cursor) and its
+        total (rows matching the filter, all pages): one statement for the whole batch.
 
-    async def totals(
-        self, owner: InteractionOwner, keys: Iterable[Hashable], filter: InteractionFilter
-    ) -> dict[Any, int]:
-        """Rows per key matching ``filter`` (all pages): one grouped query."""
+        Over each owner's rows matching the filter, newest first: ``total`` is
+        ``COUNT(*) OVER (PARTITION BY owner)``; a row's place after the cursor is its
+        ``ROW_NUMBER()`` minus the rows at or before the cursor (a windowed ``SUM(CASE ...)``).
+        Each owner's newest row is always returned (flagged when it is not after the cursor)
+        so that an owner whose page is empty still reports its total.
+        """
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
         column = owner.column
-        counted = await self.session.execute(
-            select(column, func.count())
-            .where(column.in_(wanted), *filter.conditions())
-            .group_by(column)
+        newest_first = (InteractionRow.occurred_at.desc(), InteractionRow.id.desc())
+        overall = func.row_number().over(partition_by=column, order_by=newest_first)
+        is_after: ColumnElement[int]
+        position: ColumnElement[int]
+        if page.after is None:
+            is_after = literal(1)
+            position = overall
+        else:
+            after = _after(page.after)
+            is_after = case((after, 1), else_=0)
+            at_or_before = func.sum(case((after, 0), else_=1)).over(partition_by=column)
+            position = overall - at_or_before
+        ranked = (
+            select(
+                InteractionRow.id,
+                overall.label("overall"),
+                position.label("position"),
+                is_after.label("is_after"),
+                func.count().over(partition_by=column).label("total"),
+            )
+            .where(column.in_(wanted), *page.filter.conditions())
+            .subquery("ranked")
         )
-        return {key: count for key, count in counted.all()}
-
-    async def slices(
-        self, owner: InteractionOwner, keys: Iterable[Hashable], page: InteractionPage
-    ) -> dict[Any, InteractionSlice]:
-        """Each key's page and total: two queries for the whole batch."""
-        wanted = list(dict.fromkeys(keys))
-        rows = await self.pages(owner, wanted, page)
-        totals = await self.totals(owner, wanted, page.filter) if wanted else {}
+        found = await self.session.execute(
+            select(InteractionRow, ranked.c.total, ranked.c.is_after)
+            .join(ranked, ranked.c.id == InteractionRow.id)
+            .where(
+                or_(
+                    and_(ranked.c.is_after == 1, ranked.c.position <= page.first + 1),
+                    ranked.c.overall == 1,
+                )
+            )
+            .order_by(*newest_first)
+        )
+        rows: dict[Any, list[InteractionRow]] = defaultdict(list)
+        totals: dict[Any, int] = {}
+        for row, total, row_is_after in found.all():
+            key = getattr(row, owner.value)
+            totals[key] = total
+            if row_is_after:
+                rows[key].append(row)
         return {
             key: InteractionSlice(rows=rows.get(key, []), total=totals.get(key, 0))
             for key in wanted

@@ -16,6 +16,7 @@ from strawberry.dataloader import DataLoader
 from erp_gateway.errors import ErpUnavailable
 from erp_gateway.freshness import Fetched, read_customers
 from erp_gateway.port import ErpGateway
+from resolvers.pagination import MAX_PAGE_SIZE
 
 
 def _closed() -> str:
@@ -29,6 +30,8 @@ class ErpAccess:
     circuit: Callable[[], str] = _closed
     extensions: dict[str, object] = field(default_factory=dict)
     """The context's response extensions, where the summary is written."""
+    max_page: int = MAX_PAGE_SIZE
+    """The cap of ``customers(first:)`` (``FRONTDESK_CUSTOMERS_MAX_PAGE``)."""
     stale: bool = False
     oldest: Fetched | None = None
 

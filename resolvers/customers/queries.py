@@ -11,13 +11,22 @@ from __future__ import annotations
 import strawberry
 
 from erp_gateway.errors import ErpUnavailable
-from erp_gateway.freshness import Fetched
+from erp_gateway.freshness import Fetched, search_customers
 from erp_gateway.records import CustomerQuery as ErpCustomerQuery
 from resolvers.context import Info
 from resolvers.customers.erp_fields import ErpUnavailableError
+from resolvers.customers.prefetch import prefetch_crm
 from resolvers.customers.types import Customer
 from resolvers.errors import BadUserInput
-from resolvers.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import (
+    MAX_PAGE_SIZE,
+    Connection,
+    Edge,
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
 from resolvers.permissions import Capability, customer_visible, require, requires, visible_customers
 
 MAX_SEARCH_LENGTH = 100
@@ -59,6 +68,7 @@ class CustomerQueries:
         permission_classes=[requires(Capability.READ_CUSTOMERS)],
     )
     async def customer(self, info: Info, number: str) -> Customer | None:
+        prefetch_crm(info, number)  # the CRM query runs while the ERP call is in flight
         return await load_customer(info, number)
 
     @strawberry.field(
@@ -76,7 +86,8 @@ class CustomerQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Customer]:
-        size = page_size(first)
+        erp = info.context.erp
+        size = page_size(first, maximum=erp.max_page if erp is not None else MAX_PAGE_SIZE)
         if search is not None and len(search) > MAX_SEARCH_LENGTH:
             raise BadUserInput(f"`search` is longer than {MAX_SEARCH_LENGTH} characters")
         cursor = decode_cursor(after, arity=1)
@@ -94,7 +105,6 @@ class CustomerQueries:
                 end_cursor=None,
             )
             return Connection(edges=[], page_info=empty, total_count=0)
-        erp = info.context.erp
         if erp is None:
             raise ErpUnavailableError("No ERP is configured.")
         query = ErpCustomerQuery(
@@ -105,7 +115,7 @@ class CustomerQueries:
             numbers=tuple(sorted(scope)) if scope is not None else None,
         )
         try:
-            page = await erp.gateway.search_customers(query)
+            page = await search_customers(erp.gateway, query, live=erp.live)
         except ErpUnavailable as exc:
             raise ErpUnavailableError.because(exc) from exc
         erp.note(Fetched(record) for record in page.items)

@@ -65,8 +65,10 @@ def test_serve_on_the_embedded_default_creates_the_store_and_answers(tmp_path: P
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDESK_")}
     frontdesk = Path(sys.executable).with_name("frontdesk")
+    # One worker: the default (one per core) spawns fresh interpreters, whose imports alone
+    # can outlast the deadline on a busy test machine.
     process = subprocess.Popen(
-        [str(frontdesk), "serve", "--port", str(port)],
+        [str(frontdesk), "serve", "--port", str(port), "--workers", "1"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -44,7 +44,7 @@ def test_serve_with_no_configuration_answers_customers_from_the_demo_erp(
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDESK_")}
     frontdesk = Path(sys.executable).with_name("frontdesk")
     process = subprocess.Popen(
-        [str(frontdesk), "serve", "--port", str(port)],
+        [str(frontdesk), "serve", "--port", str(port), "--workers", "1"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.DEVNULL,

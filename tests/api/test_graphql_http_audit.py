@@ -48,7 +48,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     env["FRONTDESK_LOG_LEVEL"] = "warning"
     env["FRONTDESK_RATE_LIMIT_BURST"] = "1000"  # the audit sends its requests at once
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("frontdesk")), "serve", "--port", str(port)],
+        [
+            str(Path(sys.executable).with_name("frontdesk")),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
         cwd=workdir,
         env=env,
         stdout=subprocess.DEVNULL,
