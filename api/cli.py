@@ -13,7 +13,7 @@ import uvicorn
 
 from api import cli_erp, cli_leads
 from api.auth.demo_key import demo_banner, ensure_demo_key
-from api.cli_payments import payments_app, worker
+from api.cli_payments import payments_app, run_seed_payment_demo, worker
 from api.cli_security import api_key_app
 from api.logs import configure_logging
 from api.notices import describe_mail
@@ -73,8 +73,8 @@ async def prepare(settings: Settings) -> None:
     if settings.embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         await _migrate(settings)
-        if settings.erp_is_demo:
-            await cli_leads.seed_crm_demo_into(settings)
+        if settings.erp_is_demo and await cli_leads.seed_crm_demo_into(settings) is not None:
+            await run_seed_payment_demo(settings)
         return
     problem = await _check_revision(settings)
     if problem:

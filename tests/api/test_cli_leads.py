@@ -60,6 +60,7 @@ def test_the_first_start_seeds_the_demo_crm_once(env: dict[str, str]) -> None:
 def test_seed_crm_demo_seeds_once(tmp_path: Path, env: dict[str, str]) -> None:
     # Another ERP than the embedded demo: the first start seeds nothing, the command does.
     env = {**env, "FRONTDESK_ERP_SQL_URL": f"sqlite+aiosqlite:///{tmp_path / 'erp.sqlite3'}"}
+    assert runner.invoke(app, ["seed-demo"], env=env).exit_code == 0
     first = runner.invoke(app, ["seed-crm-demo"], env=env)
     assert first.exit_code == 0, first.output
     assert first.output.startswith("seeded ")
