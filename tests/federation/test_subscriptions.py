@@ -18,7 +18,6 @@ from api.erp import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from api.lifespan import Overrides
 from api.settings import Settings
 from crm_store.repositories.api_keys import ApiKeyRepository
-from erp_gateway.records import Address, AddressRole
 from tests.support.live import served
 from tests.support.security import make_api_key
 from tests.support.subscriptions import subscriber, until
@@ -113,6 +112,15 @@ async def test_a_webhook_on_b_reaches_a_subscriber_on_a_once(
         assert await client.nothing_within(0.5)  # once, and nothing for C10002
 
 
+UPDATE_ADDRESS = """
+mutation($input: UpdateCustomerAddressInput!) {
+  updateCustomerAddress(input: $input) {
+    customer { number billingAddress { city } }
+    userErrors { code message }
+  }
+}"""
+
+
 @pytest.mark.parametrize("shared", ["redis", "in-process"])
 async def test_an_address_update_produces_exactly_one_event(
     tmp_path: Path,
@@ -131,11 +139,28 @@ async def test_an_address_update_produces_exactly_one_event(
     async with subscriber(url, {"apiKey": key}) as client:
         await client.subscribe("1", CHANGED)
         await until(lambda: subscriptions_of(app) == 1)
-        # updateCustomerAddress is not on this branch yet: the write goes through the
-        # app's own ERP stack (cache wrapper, resilience, adapter), as that mutation's does.
-        gateway = app.state.frontdesk.erp.gateway
-        address = Address(street="Neue Str. 1", city="Berlin", postal_code="10115", country="DE")
-        await gateway.update_address("C10002", AddressRole.BILLING, address)
+        async with httpx.AsyncClient(timeout=30, headers={"X-API-Key": key}) as http:
+            response = await http.post(
+                f"{url}/graphql",
+                json={
+                    "query": UPDATE_ADDRESS,
+                    "variables": {
+                        "input": {
+                            "customerNumber": "C10002",
+                            "role": "BILLING",
+                            "address": {
+                                "street": "Neue Str. 1",
+                                "city": "Berlin",
+                                "postalCode": "10115",
+                                "country": "DE",
+                            },
+                        }
+                    },
+                },
+            )
+        payload = response.json()["data"]["updateCustomerAddress"]
+        assert payload["userErrors"] == []
+        assert payload["customer"]["billingAddress"]["city"] == "Berlin"
         event = await client.next()
         assert event["payload"]["data"]["customerChanged"]["number"] == "C10002"
         assert await client.nothing_within(0.5)
