@@ -89,7 +89,7 @@ class PaymentQuery:
 
     @strawberry.field(
         description="The notice templates, by name.",
-        permission_classes=[requires(Capability.MANAGE_TEMPLATES)],
+        permission_classes=[requires(Capability.READ_PAYMENTS)],
     )
     async def notice_templates(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -155,8 +155,8 @@ class PaymentQuery:
 
 
 async def load_notice_template_node(info: Info, key: str) -> Node | None:
-    """``node(id)`` for ``NoticeTemplate:<uuid>`` (needs manage:templates)."""
-    require(info, Capability.MANAGE_TEMPLATES)
+    """``node(id)`` for ``NoticeTemplate:<uuid>`` (needs read:payments, as the list)."""
+    require(info, Capability.READ_PAYMENTS)
     template_id = uuid_of_key(key)
     if template_id is None:
         return None

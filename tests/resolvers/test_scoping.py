@@ -299,7 +299,7 @@ NODE_TYPES: dict[str, tuple[Callable[[World], str], Outcome]] = {
     "Opportunity": (lambda w: w.opportunity_id, Outcome.NULL),
     "Campaign": (lambda w: w.campaign_id, Outcome.NULL),  # no member is the partner's
     "Payment": (lambda w: w.payment_id, Outcome.FORBIDDEN),  # partners lack read:payments
-    "NoticeTemplate": (lambda w: w.template_id, Outcome.FORBIDDEN),  # manage:templates
+    "NoticeTemplate": (lambda w: w.template_id, Outcome.FORBIDDEN),  # no customer of theirs
 }
 
 SNAPSHOT = """query($n: String!, $contact: ID!) {
