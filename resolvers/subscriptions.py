@@ -20,7 +20,7 @@ from resolvers.crm.leads.types import Lead
 from resolvers.customers.queries import visible_customer
 from resolvers.customers.types import Customer
 from resolvers.errors import BadUserInput, ErrorCode, FrontdeskError
-from resolvers.permissions import Capability, customer_visible, require
+from resolvers.permissions import Capability, customer_visible, requires
 from workflows.events import EventBus, Topic
 
 MAX_NUMBERS = 100
@@ -48,12 +48,12 @@ class LiveSubscription:
             "The fresh customer each time the ERP changes it (ERP webhook, change feed, or "
             "Frontdesk's own ERP writes); only `numbers` when given, else every customer the "
             "principal may see."
-        )
+        ),
+        permission_classes=[requires(Capability.READ_CUSTOMERS)],
     )
     async def customer_changed(
         self, info: Info, numbers: list[str] | None = None
     ) -> AsyncGenerator[Customer, None]:
-        require(info, Capability.READ_CUSTOMERS)
         if numbers is not None and len(numbers) > MAX_NUMBERS:
             raise BadUserInput(f"`numbers` holds more than {MAX_NUMBERS} customer numbers")
         with _bus(info).subscription(Topic.CUSTOMER, numbers) as queue:
@@ -67,11 +67,16 @@ class LiveSubscription:
                 finally:
                     await uow.close()
 
-    @strawberry.subscription(description="Each interaction logged on the customer from now on.")
+    @strawberry.subscription(
+        description=(
+            "Each interaction logged on the customer from now on; for a customer the "
+            "principal may not see, none (the subscription ends at once)."
+        ),
+        permission_classes=[requires(Capability.READ_CUSTOMERS)],
+    )
     async def interaction_logged(
         self, info: Info, customer_number: str
     ) -> AsyncGenerator[Interaction, None]:
-        require(info, Capability.READ_CUSTOMERS)
         try:
             visible = await customer_visible(info, customer_number)
         finally:
@@ -91,9 +96,11 @@ class LiveSubscription:
                 finally:
                     await uow.close()
 
-    @strawberry.subscription(description="The lead each time it is changed or moves a step.")
+    @strawberry.subscription(
+        description="The lead each time it is changed or moves a step.",
+        permission_classes=[requires(Capability.READ_LEADS)],
+    )
     async def lead_changed(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Lead, None]:
-        require(info, Capability.READ_LEADS)
         key = row_id(id, "Lead")
         if key is None:
             raise BadUserInput("`id` is not a Lead id")

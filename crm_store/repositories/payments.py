@@ -38,6 +38,8 @@ class PaymentFilter:
     search: str | None = None
     """Case-insensitive substring of the reference or the remittance text."""
     notice_status: NoticeStatus | None = None
+    customer_numbers: frozenset[str] | None = None
+    """Only these customers' payments (a partner's scope); ``None``: no restriction."""
 
 
 PaymentKey = tuple[dt.date, uuid.UUID]
@@ -89,6 +91,8 @@ class PaymentRepository:
             conditions.append(p.customer_number == where.customer_number)
         if where.notice_status is not None:
             conditions.append(p.notice_status == where.notice_status)
+        if where.customer_numbers is not None:
+            conditions.append(p.customer_number.in_(sorted(where.customer_numbers)))
         if where.search:
             pattern = "%" + where.search.lower().replace("%", "").replace("_", "") + "%"
             conditions.append(

@@ -10,6 +10,7 @@ from resolvers.errors import ErrorCode, UserError, user_error
 from resolvers.payments.imports import ImportPaymentsInput, ImportPaymentsPayload, run_import
 from resolvers.payments.types import NoticeTemplate, uuid_of
 from resolvers.permissions import Capability, requires
+from resolvers.scoping import scope_errors
 from workflows.payments.notices import clear_email_override, set_email_override
 from workflows.payments.templates import TemplateInvalid, create_template, update_template
 
@@ -134,6 +135,11 @@ class PaymentMutation:
         self, info: Info, input: SetCustomerNoticeEmailInput
     ) -> SetCustomerNoticeEmailPayload:
         number = input.customer_number.strip()
+        refused = await scope_errors(info, number, "customerNumber")
+        if refused:  # partners hold no write:payments; refused all the same
+            return SetCustomerNoticeEmailPayload(
+                customer_number=number, email=None, user_errors=refused
+            )
         fetched = None
         if number and len(number) <= 64:
             fetched = await info.context.loaders.customer_by_number.load(number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import strawberry
 
@@ -16,7 +17,8 @@ from resolvers.node import Node
 from resolvers.pagination import Connection, connection, decode_cursor, page_size
 from resolvers.payments.paging import payment_connection, payment_key
 from resolvers.payments.types import NoticePreview, NoticeStatus, NoticeTemplate, Payment, uuid_of
-from resolvers.permissions import Capability, require, requires
+from resolvers.permissions import Capability, require, requires, visible_customers
+from resolvers.scoping import only_visible
 from workflows.payments.notices import NoticeNotPreviewable, preview_with_recipient
 from workflows.payments.templates import NoticeRenderError, list_templates
 
@@ -51,7 +53,7 @@ class PaymentQuery:
         if payment_id is None:
             return None
         row = await info.context.loaders.payment_by_id.load(payment_id)
-        return Payment.from_row(row) if row is not None else None
+        return await only_visible(info, Payment.from_row(row) if row is not None else None)
 
     @strawberry.field(
         description=(
@@ -78,6 +80,9 @@ class PaymentQuery:
             notice_status=StoredStatus(status.value) if status is not None else None,
         )
         key = payment_key(after)
+        scope = await visible_customers(info)
+        if scope is not None:  # partners hold no read:payments; filtered all the same
+            where = replace(where, customer_numbers=scope)
         async with info.context.uow.session() as session:
             rows, total = await PaymentRepository(session).page(where, limit=size, after=key)
         return payment_connection(rows, first=size, after=after, total=total)
@@ -150,7 +155,7 @@ class PaymentQuery:
 
 
 async def load_notice_template_node(info: Info, key: str) -> Node | None:
-    """``node(id)`` for ``NoticeTemplate:<uuid>``."""
+    """``node(id)`` for ``NoticeTemplate:<uuid>`` (needs read:payments, as the list)."""
     require(info, Capability.READ_PAYMENTS)
     template_id = uuid_of_key(key)
     if template_id is None:

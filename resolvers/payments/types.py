@@ -13,6 +13,8 @@ import strawberry
 from crm_store.models.payments import NoticeTemplateRow, PaymentRow
 from resolvers.customers.erp_types import Money
 from resolvers.node import Node, key_of, to_global_id
+from resolvers.permissions import Capability
+from resolvers.scoping import scoped
 from workflows.payments.money import minor_units
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ def uuid_of(global_id: str | None, type_name: str) -> uuid.UUID | None:
         return None
 
 
+@scoped(Capability.READ_PAYMENTS, customer="customer_number")
 @strawberry.type(description="A payment the ERP recorded, and the notice telling the customer.")
 class Payment(Node):
     reference: str
@@ -98,6 +101,7 @@ class Payment(Node):
         return Customer.from_number(self.customer_number)
 
 
+@scoped(Capability.READ_PAYMENTS)  # no customer: partners never see templates
 @strawberry.type(description="A payment notice's subject and bodies, as Jinja2 templates.")
 class NoticeTemplate(Node):
     name: str

@@ -320,3 +320,75 @@ async def test_the_older_graphql_ws_protocol_is_spoken_too(
         event = await client.next()
         assert event["type"] == "data", event
         assert event["payload"]["data"]["customerChanged"]["number"] == "C10004"
+
+
+async def test_a_partner_subscribes_to_none_of_another_partners_customers_nor_leads(
+    tmp_path: Path, demo_erp: DemoErp, store: Store, instances: Instances
+) -> None:
+    # The subscription half of tests/resolvers/test_scoping.py (a subscription cannot be
+    # asked over HTTP POST): leadChanged is FORBIDDEN (partners lack read:leads);
+    # interactionLogged on another partner's customer ends at once and delivers nothing, while
+    # on the partner's own customer it delivers the interaction.
+    url, app = await instances.start(make_settings(tmp_path, demo_erp))
+    admin = await make_api_key(store, "admin")
+    headers = {"Authorization": f"Bearer {admin}"}
+
+    async def post(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=10, headers=headers) as http:
+            response = await http.post(
+                f"{url}/graphql", json={"query": query, "variables": variables}
+            )
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    assign = (
+        "mutation($i: AssignCustomerToPartnerInput!) "
+        "{ assignCustomerToPartner(input: $i) { userErrors { message } } }"
+    )
+    await post(assign, {"i": {"customerNumber": "C10001", "partnerId": "P9"}})
+    await post(assign, {"i": {"customerNumber": "C10003", "partnerId": "P8"}})
+    created = await post(
+        "mutation($i: CreateLeadInput!) { createLead(input: $i) { lead { id } } }",
+        {"i": {"name": "Ada"}},
+    )
+    lead_id = created["createLead"]["lead"]["id"]
+    partner = await make_api_key(store, "partner", partner="P9")
+    async with subscriber(url, {"Authorization": f"Bearer {partner}"}) as client:
+        await client.subscribe(
+            "l", "subscription($id: ID!) { leadChanged(id: $id) { id } }", {"id": lead_id}
+        )
+        refused = await client.next()
+        assert refused["id"] == "l"
+        assert refused["type"] in ("error", "next"), refused
+        errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
+        assert [(e["extensions"]["code"], e["extensions"]["needs"]) for e in errors] == [
+            ("FORBIDDEN", "read:leads")
+        ]
+        theirs = 'subscription { interactionLogged(customerNumber: "C10003") { id } }'
+        await client.subscribe("t", theirs)
+        ended = await client.next()
+        assert ended == {"id": "t", "type": "complete"}
+        await client.subscribe(
+            "m", 'subscription { interactionLogged(customerNumber: "C10001") { subject } }'
+        )
+        await until(lambda: subscriptions_of(app) == 1)
+        log = (
+            "mutation($i: LogInteractionInput!) "
+            "{ logInteraction(input: $i) { userErrors { message } } }"
+        )
+        for number in ("C10003", "C10001"):
+            await post(
+                log,
+                {
+                    "i": {
+                        "kind": "NOTE",
+                        "direction": "OUTBOUND",
+                        "subject": f"On {number}",
+                        "customerNumber": number,
+                    }
+                },
+            )
+        heard = await client.next()
+        assert heard["payload"]["data"]["interactionLogged"] == {"subject": "On C10001"}
+        assert await client.nothing_within(0.3)

@@ -23,6 +23,8 @@ import pytest
 from crm_store.models import Direction, InteractionKind, InteractionRow
 from resolvers.crm.ids import row_id
 from resolvers.node import to_global_id
+from resolvers.permissions import PERMISSIONS, Capability
+from resolvers.principal import Role
 from resolvers.schema import build_schema
 from resolvers.scoping import visibility_of
 from tests.support.graphql import gql
@@ -44,6 +46,15 @@ class Outcome(Enum):
     EMPTY = "an empty connection, totalCount 0"
     FORBIDDEN = "null with a FORBIDDEN error at the field"
     USER_ERROR = "a FORBIDDEN user error, nothing written"
+    SUBSCRIBED = "a subscription that delivers nothing of the other partner's customer"
+
+
+SUBSCRIPTIONS_PROVED_IN = "tests/federation/test_subscriptions.py"
+"""Subscriptions cannot be asked over HTTP POST: their partner outcomes (FORBIDDEN, or no
+event of another partner's customer) are proved over WebSocket there, by
+``test_a_partner_subscribes_to_none_of_another_partners_customers_nor_leads`` and
+``test_a_partner_hears_only_of_its_own_customers``; here the decision is checked against the
+capability the field declares."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +231,63 @@ ROOT_FIELDS: dict[str, Case] = {
         Outcome.FORBIDDEN,
         _input(customerNumber=lambda w: w.theirs.customer, partnerId=PARTNER),
     ),
+    # --- payment notices: partners hold none of read:payments, write:payments and
+    # manage:templates (the lists and lookups are scoped all the same, see below).
+    "payment": Case(
+        "query($id: ID!) { payment(id: $id) { id customerNumber } }",
+        Outcome.FORBIDDEN,
+        lambda w: {"id": w.payment_id},
+    ),
+    "payments": Case(
+        "query($n: String) { payments(customerNumber: $n) { totalCount edges { node { id } } } }",
+        Outcome.FORBIDDEN,
+        lambda w: {"n": w.theirs.customer},
+    ),
+    "noticeTemplates": Case(
+        "{ noticeTemplates { totalCount edges { node { id } } } }", Outcome.FORBIDDEN
+    ),
+    "previewPaymentNotice": Case(
+        "query($p: ID!, $t: ID) { previewPaymentNotice(paymentId: $p, templateId: $t) "
+        "{ subject recipient } }",
+        Outcome.FORBIDDEN,
+        lambda w: {"p": w.payment_id, "t": w.template_id},
+    ),
+    "importPayments": Case(
+        _payload("importPayments", "ImportPaymentsInput", "imported"),
+        Outcome.FORBIDDEN,
+        _input(file="not an upload", dryRun=True),  # refused before the file is looked at
+    ),
+    "createNoticeTemplate": Case(
+        _payload("createNoticeTemplate", "CreateNoticeTemplateInput", "template { id }"),
+        Outcome.FORBIDDEN,
+        _input(name="Partner's", subject="Hi", bodyText="Hello"),
+    ),
+    "updateNoticeTemplate": Case(
+        _payload("updateNoticeTemplate", "UpdateNoticeTemplateInput", "template { id }"),
+        Outcome.FORBIDDEN,
+        _input(id=lambda w: w.template_id, subject="Changed"),
+    ),
+    "setCustomerNoticeEmail": Case(
+        _payload("setCustomerNoticeEmail", "SetCustomerNoticeEmailInput", "email"),
+        Outcome.FORBIDDEN,
+        _input(customerNumber=lambda w: w.theirs.customer, email="intruder@example.com"),
+    ),
+    # --- subscriptions: see SUBSCRIPTIONS_PROVED_IN.
+    "customerChanged": Case(
+        "subscription($n: [String!]) { customerChanged(numbers: $n) { number } }",
+        Outcome.SUBSCRIBED,
+        lambda w: {"n": [w.theirs.customer]},
+    ),
+    "interactionLogged": Case(
+        "subscription($n: String!) { interactionLogged(customerNumber: $n) { id } }",
+        Outcome.SUBSCRIBED,
+        lambda w: {"n": w.theirs.customer},
+    ),
+    "leadChanged": Case(
+        "subscription($id: ID!) { leadChanged(id: $id) { id } }",
+        Outcome.FORBIDDEN,
+        lambda w: {"id": w.lead_id},
+    ),
 }
 
 # Each Node type: the global id of the OTHER partner's object, and what a partner must get.
@@ -230,6 +298,8 @@ NODE_TYPES: dict[str, tuple[Callable[[World], str], Outcome]] = {
     "Lead": (lambda w: w.lead_id, Outcome.FORBIDDEN),  # partners see no leads at all
     "Opportunity": (lambda w: w.opportunity_id, Outcome.NULL),
     "Campaign": (lambda w: w.campaign_id, Outcome.NULL),  # no member is the partner's
+    "Payment": (lambda w: w.payment_id, Outcome.FORBIDDEN),  # partners lack read:payments
+    "NoticeTemplate": (lambda w: w.template_id, Outcome.FORBIDDEN),  # no customer of theirs
 }
 
 SNAPSHOT = """query($n: String!, $contact: ID!) {
@@ -286,6 +356,9 @@ async def test_a_partner_cannot_reach_another_partners_customers_through_any_roo
             "the outcome a partner must get), after scoping it (resolvers/scoping.py)."
         )
     case = ROOT_FIELDS[name]
+    if case.document.startswith("subscription"):
+        _check_subscription_decision(name, case.outcome)
+        return
     partner = await client_for("partner", partner=PARTNER)
     before = await _snapshot(client, world)
     body = await gql(partner, case.document, case.variables(world), expect_errors=True)
@@ -295,6 +368,21 @@ async def test_a_partner_cannot_reach_another_partners_customers_through_any_roo
         # The same question from an admin finds something: the null above is the scoping.
         seen = await gql(client, case.document, case.variables(world))
         assert seen["data"][name] not in (None, {"totalCount": 0, "edges": []})
+
+
+def _check_subscription_decision(name: str, outcome: Outcome) -> None:
+    """FORBIDDEN exactly when the partner role lacks the field's declared capability; else the
+    field filters by customer (SUBSCRIBED), proved in ``SUBSCRIPTIONS_PROVED_IN``."""
+    (field,) = [f for f in root_fields() if f.name == name]
+    assert field.operation == "subscription"
+    needs = [
+        Capability[p.removeprefix("Requires_")]
+        for p in field.permission_classes
+        if p.startswith("Requires_")
+    ]
+    assert needs, f"{name} declares no capability"
+    allowed = all(c in PERMISSIONS[Role.PARTNER] for c in needs)
+    assert outcome is (Outcome.SUBSCRIBED if allowed else Outcome.FORBIDDEN), (name, needs)
 
 
 def test_every_scoping_decision_names_a_field_that_exists() -> None:
@@ -476,9 +564,10 @@ async def test_a_partners_assignments_cost_one_query_per_request(
         await gql(partner, document, variables)
     with store.count_queries() as as_admin:
         await gql(client, document, variables)
-    # contacts, interactions (page + totals), contacts of interactions; the partner's
+    # contacts, interactions (each page and its total in one windowed statement:
+    # crm_store/repositories/interactions.py), contacts of interactions; the partner's
     # assigned customers once on top, however many objects are checked against them.
-    assert as_admin.count == 4
+    assert as_admin.count == 3
     assert as_partner.count == as_admin.count + 1
 
 

@@ -10,14 +10,19 @@ in the store), as a user would.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import update
 
 from crm_store.models import LeadRow
+from crm_store.models.payments import PaymentImportBatchRow, PaymentMethod, PaymentRow
 from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
+from crm_store.repositories.payments import PaymentRepository
 from resolvers.crm.ids import row_id
 from resolvers.node import to_global_id
 from tests.support.graphql import gql
@@ -42,6 +47,8 @@ CREATE_OPPORTUNITY = """mutation($input: CreateOpportunityInput!) {
   createOpportunity(input: $input) { opportunity { id } userErrors { code } } }"""
 CREATE_CAMPAIGN = """mutation($input: CreateCampaignInput!) {
   createCampaign(input: $input) { campaign { id } userErrors { code } } }"""
+CREATE_TEMPLATE = """mutation($input: CreateNoticeTemplateInput!) {
+  createNoticeTemplate(input: $input) { template { id } userErrors { code } } }"""
 ADD_MEMBERS = """mutation($input: AddCampaignMembersInput!) {
   addCampaignMembers(input: $input) { added userErrors { code } } }"""
 
@@ -71,6 +78,10 @@ class World:
     """A campaign whose only member is the other partner's customer."""
     complaint_id: str
     """A complaint (an interaction) of the other partner's customer."""
+    payment_id: str
+    """A payment of the other partner's customer."""
+    template_id: str
+    """A notice template (no customer's: partners never see templates)."""
 
 
 async def _data(client: httpx.AsyncClient, document: str, field: str, **input: Any) -> Any:
@@ -137,6 +148,14 @@ async def build_world(client: httpx.AsyncClient, store: Store) -> World:
         direction="INBOUND",
         subject="Late delivery",
     )
+    template = await _data(
+        client,
+        CREATE_TEMPLATE,
+        "createNoticeTemplate",
+        name="Scoping",
+        subject="Paid",
+        bodyText="Thank you, {{ customer.name }}.",
+    )
     return World(
         mine,
         theirs,
@@ -145,7 +164,39 @@ async def build_world(client: httpx.AsyncClient, store: Store) -> World:
         opportunity_id=opportunity["opportunity"]["id"],
         campaign_id=campaign_id,
         complaint_id=complaint["interaction"]["id"],
+        payment_id=await _payment(store, THEIRS),
+        template_id=template["template"]["id"],
     )
+
+
+async def _payment(store: Store, customer: str) -> str:
+    """A payment of ``customer``, stored as an import would store it (the global id)."""
+    batch = PaymentImportBatchRow(
+        id=uuid.uuid4(),
+        source="scoping",
+        filename=None,
+        sha256="0" * 64,
+        total_rows=1,
+        imported_rows=1,
+        existing_rows=0,
+        invalid_rows=0,
+    )
+    payment = PaymentRow(
+        id=uuid.uuid4(),
+        source="scoping",
+        reference=f"PAY-{customer}",
+        customer_number=customer,
+        amount=Decimal("120.00"),
+        currency="EUR",
+        method=PaymentMethod.TRANSFER,
+        value_date=dt.date(2026, 1, 15),
+        remittance=None,
+        import_batch_id=batch.id,
+    )
+    async with store.sessionmaker() as session:
+        PaymentRepository(session).add_batch(batch, [payment])
+        await session.commit()
+    return to_global_id("Payment", str(payment.id))
 
 
 @pytest.fixture
