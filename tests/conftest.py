@@ -109,7 +109,11 @@ async def store(
 
 @pytest.fixture
 def settings(tmp_path: Path, demo_erp: DemoErp) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=None, erp_sql_url=demo_erp.url)
+    # CI shares 2 cores with the whole suite: an ERP call is a timeout only in the tests that
+    # mean one (they set their own), never because the machine was busy for 2 s.
+    return Settings(
+        data_dir=tmp_path / "data", database_url=None, erp_sql_url=demo_erp.url, erp_timeout=30
+    )
 
 
 @pytest.fixture
