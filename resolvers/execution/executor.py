@@ -17,10 +17,13 @@ a list. Fields the plan marks ``GENERIC`` are handed to graphql-core's ``execute
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable
+from decimal import Decimal
 from enum import Enum
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, ClassVar, Final
+from uuid import UUID
 from weakref import WeakKeyDictionary
 
 import structlog
@@ -56,6 +59,11 @@ if TYPE_CHECKING:
 log = structlog.get_logger("frontdesk.graphql")
 
 PLAN_CACHE_SIZE: Final = 256
+
+_NEVER_AWAITABLE: Final = frozenset(
+    {type(None), bool, int, float, str, dt.datetime, dt.date, dt.time, Decimal, UUID}
+)
+"""Built-in value types with no ``__await__`` and no instance attributes to add one."""
 
 _SHAREABLE_ARGUMENTS: Final = frozenset({type(None), bool, int, float, str})
 """Argument values that no resolver can change: one coerced dict serves every item."""
@@ -241,6 +249,19 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         self, field: FieldPlan, parent: Path | None, result: Any, info: ResolveInfo | None
     ) -> Any:
         """``execute_field`` after its resolver returned ``result``."""
+        completion: Completion = field.completion  # type: ignore[assignment]
+        if completion.kind == LEAF and (
+            type(result) in _NEVER_AWAITABLE or type(result) is completion.enum_class
+        ):
+            # a leaf value that cannot be awaitable: no path unless it fails
+            try:
+                completed = self._complete(completion, field, result, None, info)  # type: ignore[arg-type]
+            except Exception as raw_error:  # a field error, as in graphql-core
+                return self._failed(field, parent, raw_error)
+            if type(completed) is not CoroutineType:
+                return completed
+            path = Path(parent, field.response_name, field.parent_name)
+            return self._await_completed(field, path, completed)
         path = Path(parent, field.response_name, field.parent_name)
         try:
             if self.is_awaitable(result):

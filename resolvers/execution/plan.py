@@ -332,5 +332,7 @@ def _bind_enum(completion: Completion, enum_type: GraphQLEnumType) -> None:
             names[member] = enum_type.coerce_output_value(member)
         except Exception:  # left to the real coercion at run time
             continue
+    if hasattr(wrapped, "__await__"):
+        return  # its members would be awaited by graphql-core: left to the real coercion
     completion.enum_class = wrapped
     completion.enum_names = names
