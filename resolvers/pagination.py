@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -35,7 +36,7 @@ class PageInfo:
 
 
 def _edge_cursor(root: Edge[Any]) -> str:
-    return encode_cursor(root.keyset)
+    return encode_cursor(root.keyset())
 
 
 @strawberry.type
@@ -44,7 +45,8 @@ class Edge(Generic[T]):
 
     cursor: str = strawberry.field(resolver=_edge_cursor, metadata=value_at_hand(_edge_cursor))
     node: T
-    keyset: strawberry.Private[Sequence[CursorValue]]
+    keyset: strawberry.Private[Callable[[], Sequence[CursorValue]]]
+    """The item's place in its list, computed only when a cursor is encoded."""
 
 
 @strawberry.type
@@ -94,7 +96,7 @@ def connection(
 ) -> Connection[T]:
     """Build a page from up to ``first + 1`` rows fetched after the cursor."""
     page = rows[:first]
-    edges = [Edge(node=node_of(row), keyset=cursor_of(row)) for row in page]
+    edges = [Edge(node=node_of(row), keyset=partial(cursor_of, row)) for row in page]
     return Connection(
         edges=edges,
         page_info=page_info(
@@ -111,6 +113,6 @@ def page_info(
     return PageInfo(
         has_next_page=has_next_page,
         has_previous_page=has_previous_page,
-        start_cursor=encode_cursor(edges[0].keyset) if edges else None,
-        end_cursor=encode_cursor(edges[-1].keyset) if edges else None,
+        start_cursor=encode_cursor(edges[0].keyset()) if edges else None,
+        end_cursor=encode_cursor(edges[-1].keyset()) if edges else None,
     )

@@ -8,6 +8,8 @@ over the partner's customers alone.
 
 from __future__ import annotations
 
+from functools import partial
+
 import strawberry
 
 from erp_gateway.errors import ErpUnavailable
@@ -30,6 +32,10 @@ from resolvers.pagination import (
 from resolvers.permissions import Capability, customer_visible, require, requires, visible_customers
 
 MAX_SEARCH_LENGTH = 100
+
+
+def _keyset(number: str) -> list[str]:
+    return [number]
 
 
 async def load_customer(info: Info, number: str) -> Customer | None:
@@ -120,7 +126,8 @@ class CustomerQueries:
             raise ErpUnavailableError.because(exc) from exc
         erp.note(Fetched(record) for record in page.items)
         edges = [
-            Edge(node=Customer.from_erp(record), keyset=[record.number]) for record in page.items
+            Edge(node=Customer.from_erp(record), keyset=partial(_keyset, record.number))
+            for record in page.items
         ]
         return Connection(
             edges=edges,
