@@ -255,7 +255,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         ):
             # a leaf value that cannot be awaitable: no path unless it fails
             try:
-                completed = self._complete(completion, field, result, None, info)  # type: ignore[arg-type]
+                completed = self._complete_leaf(completion, result)
             except Exception as raw_error:  # a field error, as in graphql-core
                 return self._failed(field, parent, raw_error)
             if type(completed) is not CoroutineType:
@@ -330,6 +330,21 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         info: ResolveInfo | None,
     ) -> Any:
         """``complete_value`` for one level of the field's type."""
+        kind = completion.kind
+        if kind == LEAF:
+            return self._complete_leaf(completion, result)
+        if kind == OBJECT:
+            return self._complete_object(completion, field, result, path)
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            if completion.non_null:
+                raise TypeError(completion.null_message)
+            return None
+        return self._complete_list(completion, field, result, path, info)
+
+    def _complete_leaf(self, completion: Completion, result: Any) -> Any:
+        """``complete_value`` and ``complete_leaf_value`` for a scalar or an enum."""
         if type(result) is completion.fast_type:
             return result
         if isinstance(result, Exception):
@@ -338,32 +353,39 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             if completion.non_null:
                 raise TypeError(completion.null_message)
             return None
-        kind = completion.kind
-        if kind == LEAF:
-            if completion.enum_class is not None and type(result) is completion.enum_class:
-                name = completion.enum_names.get(result)  # type: ignore[union-attr]
-                if name is not None:
-                    return name
-            coerced = completion.coerce(result)  # type: ignore[misc]
-            if coerced is Undefined or coerced is None:
-                raise TypeError(
-                    f"Expected `{inspect(completion.nullable)}.coerce_output_value("
-                    f"{inspect(result)})` to return non-nullable value, returned:"
-                    f" {inspect(coerced)}"
-                )
-            if self.is_awaitable(coerced):
-                return _coroutine(coerced)
-            return coerced
-        if kind == OBJECT:
-            is_type_of = completion.is_type_of
-            if is_type_of is not None and not is_type_of(result, None):
-                raise invalid_return_type_error(
-                    completion.nullable,  # type: ignore[arg-type]
-                    result,
-                    field.details,
-                )
-            return self._execute_fields(completion.plan, result, path)  # type: ignore[arg-type]
-        return self._complete_list(completion, field, result, path, info)
+        if completion.enum_class is not None and type(result) is completion.enum_class:
+            name = completion.enum_names.get(result)  # type: ignore[union-attr]
+            if name is not None:
+                return name
+        coerced = completion.coerce(result)  # type: ignore[misc]
+        if coerced is Undefined or coerced is None:
+            raise TypeError(
+                f"Expected `{inspect(completion.nullable)}.coerce_output_value("
+                f"{inspect(result)})` to return non-nullable value, returned:"
+                f" {inspect(coerced)}"
+            )
+        if self.is_awaitable(coerced):
+            return _coroutine(coerced)
+        return coerced
+
+    def _complete_object(
+        self, completion: Completion, field: FieldPlan, result: Any, path: Path
+    ) -> Any:
+        """``complete_value`` and ``complete_object_value`` for an object type."""
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            if completion.non_null:
+                raise TypeError(completion.null_message)
+            return None
+        is_type_of = completion.is_type_of
+        if is_type_of is not None and not is_type_of(result, None):
+            raise invalid_return_type_error(
+                completion.nullable,  # type: ignore[arg-type]
+                result,
+                field.details,
+            )
+        return self._execute_fields(completion.plan, result, path)  # type: ignore[arg-type]
 
     def _complete_list(
         self,
@@ -389,6 +411,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 raise GraphQLError(completion.iterable_message)
         item: Completion = completion.item  # type: ignore[assignment]
         item_type = item.declared_type
+        item_is_object = item.kind == OBJECT
         is_awaitable = self.is_awaitable
         completed_results: list[Any] = []
         append = completed_results.append
@@ -403,7 +426,10 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                     awaitable_indices.append(index)
                 else:
                     try:
-                        completed = self._complete(item, field, value, item_path, info)
+                        if item_is_object:
+                            completed = self._complete_object(item, field, value, item_path)
+                        else:
+                            completed = self._complete(item, field, value, item_path, info)
                         if type(completed) is CoroutineType:
                             append(self._await_item(item_type, field, completed, item_path))
                             awaitable_indices.append(index)
