@@ -115,3 +115,15 @@ async def test_generated_documents_over_the_edge_cases(data: st.DataObject) -> N
     )
     note(document.text)
     await assert_same(document.text, document.variables, deny=data.draw(st.booleans()))
+
+
+def test_synchronous_execution_answers_as_graphql_core() -> None:
+    for document in (
+        "{ items(first: 4) { number name must wrong children { number huge } } }",
+        "{ strict(start: 5) { must } }",
+    ):
+        answers = []
+        for schema in (REFERENCE, PLANNED):
+            result = schema.execute_sync(document, context_value=Log())
+            answers.append((json.dumps(result.data), [e.formatted for e in result.errors or ()]))
+        assert answers[0] == answers[1]

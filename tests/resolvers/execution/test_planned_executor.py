@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from graphql import parse
+from graphql.execution import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.execution import PlannedExecutor
 from resolvers.execution.cache import PlanCache, condition_variables
-from resolvers.execution.plan import ObjectPlan
+from resolvers.execution.plan import AT_HAND, ATTRIBUTE, RESOLVER, Compiler, ObjectPlan
+from resolvers.schema import build_schema
 from tests.resolvers.execution.edge_schema import edge_schema
 from tests.resolvers.execution.test_edge_cases import assert_same, run
 from tests.support.differential import Differential, RecordingExecutor
@@ -144,6 +146,36 @@ async def test_a_plan_is_kept_per_value_of_the_variables_directives_read() -> No
     (entry,) = cache._operations.values()
     assert entry.conditions == ("with",)
     assert len(entry.plans) == 2
+
+
+def test_a_page_reads_its_fields_without_resolvers_where_it_can() -> None:
+    """The benchmark's page: attributes and declared reads, resolvers only where needed."""
+    schema = build_schema()._schema
+    executor = Executor.build(
+        schema, parse(PAGE), raw_variable_values={"first": 100, "interactions": 5}
+    )
+    assert isinstance(executor, Executor)
+    plan = Compiler(schema, executor.fragments, executor.variable_values, executor.operation).root()
+    kinds: dict[str, int] = {}
+
+    def walk(object_plan: ObjectPlan, prefix: str) -> None:
+        for field in object_plan.fields:
+            name = f"{prefix}{field.response_name}"
+            kinds[name] = field.kind
+            completion = field.completion
+            while completion is not None and completion.item is not None:
+                completion = completion.item
+            if completion is not None and completion.plan is not None:
+                walk(completion.plan, f"{name}.")
+
+    walk(plan, "")
+    node = "customers.edges.node."
+    assert kinds["customers"] == kinds[f"{node}interactions"] == RESOLVER
+    assert {kinds[f"{node}{name}"] for name in ("id", "number")} == {ATTRIBUTE}
+    erp_fields = ("name", "taxId", "creditHold", "creditLimit", "paymentTerms", "balance")
+    erp_fields += ("email", "billingAddress", "shippingAddress", "erpFetchedAt", "erpStale")
+    assert {kinds[f"{node}{name}"] for name in erp_fields} == {AT_HAND}
+    assert kinds[f"{node}interactions.edges.node.occurredAt"] == ATTRIBUTE
 
 
 def test_the_cache_is_bounded_and_forgets_the_least_recently_used() -> None:
