@@ -79,7 +79,11 @@ def build_security(
                 per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
             )
     return Security(
-        authenticator=Authenticator(sessionmaker_of, jwt_settings(settings)),
+        authenticator=Authenticator(
+            sessionmaker_of,
+            jwt_settings(settings),
+            key_cache_seconds=settings.api_key_cache_seconds,
+        ),
         rate_limiter=limiter,
         persisted_queries=PersistedQueries(
             cache_url=settings.cache_url,

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     jwt_partner_claim: str = "partner_id"
     jwt_name_claim: str = "name"
     jwt_leeway_seconds: int = Field(default=0, ge=0, le=300)
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    """How long a valid API key is remembered in the process: a revoked key stops working
+    within this many seconds; 0 looks every key up in the store on every request."""
     metrics_public: bool = False
     """Serve /metrics without credentials (for a scraper on a private network)."""
     cors_allow_origins: list[str] = []

@@ -1,7 +1,11 @@
-"""An ERP gateway wrapper that adds a fixed delay to every call and counts the calls.
+"""An ERP gateway wrapper that makes every call last a known time and counts the calls.
 
 The benchmark puts it in front of the demo ERP so that "ERP latency" is a known quantity
-(20 ms per call by default) and so that it can report ERP calls per request. The counts are
+(20 ms per call by default) and so that it can report ERP calls per request. A call lasts
+``latency_s`` from the moment it is made, whatever the inner gateway's own work: the demo
+ERP is a database read in this very process, and that work stands for what a remote ERP does
+on its own machine during the call; the delay is the rest of the round trip. An inner call
+that takes longer than ``latency_s`` lasts as long as it takes. The counts are
 kept twice: ``calls`` for the life of the wrapper and, through ``erp_gateway.call_count``,
 for the operation being served (see ``track_calls``).
 """
@@ -10,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from erp_gateway.call_count import record_call
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Awaitable, Mapping, Sequence
 
     from erp_gateway.port import ErpGateway
     from erp_gateway.records import (
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
     )
 
 DEFAULT_LATENCY_S = 0.020
+T = TypeVar("T")
 
 
 class LatencyErpGateway:
@@ -45,19 +50,27 @@ class LatencyErpGateway:
     def total_calls(self) -> int:
         return sum(self.calls.values())
 
-    async def _enter(self, method: str) -> None:
+    async def _call(self, method: str, call: Awaitable[T]) -> T:
+        """``call``'s outcome, no sooner than ``latency_s`` after the call was made."""
         self.calls[method] += 1
         record_call()
-        if self.latency_s > 0:
-            await asyncio.sleep(self.latency_s)
+        if self.latency_s <= 0:
+            return await call
+        loop = asyncio.get_running_loop()
+        done_at = loop.time() + self.latency_s
+        try:
+            result = await call
+        except Exception:
+            await asyncio.sleep(max(0.0, done_at - loop.time()))  # errors take the trip too
+            raise
+        await asyncio.sleep(max(0.0, done_at - loop.time()))
+        return result
 
     async def get_customers(self, numbers: Sequence[str]) -> Mapping[str, ErpCustomer]:
-        await self._enter("get_customers")
-        return await self._inner.get_customers(numbers)
+        return await self._call("get_customers", self._inner.get_customers(numbers))
 
     async def search_customers(self, query: CustomerQuery) -> Page[ErpCustomer]:
-        await self._enter("search_customers")
-        return await self._inner.search_customers(query)
+        return await self._call("search_customers", self._inner.search_customers(query))
 
     async def update_address(
         self,
@@ -67,18 +80,18 @@ class LatencyErpGateway:
         *,
         expected_version: str | None = None,
     ) -> ErpCustomer:
-        await self._enter("update_address")
-        return await self._inner.update_address(
-            number, role, address, expected_version=expected_version
+        return await self._call(
+            "update_address",
+            self._inner.update_address(number, role, address, expected_version=expected_version),
         )
 
     async def create_customer(self, draft: NewCustomer, *, idempotency_key: str) -> ErpCustomer:
-        await self._enter("create_customer")
-        return await self._inner.create_customer(draft, idempotency_key=idempotency_key)
+        return await self._call(
+            "create_customer", self._inner.create_customer(draft, idempotency_key=idempotency_key)
+        )
 
     async def ping(self) -> None:
-        await self._enter("ping")
-        await self._inner.ping()
+        await self._call("ping", self._inner.ping())
 
     async def close(self) -> None:
         await self._inner.close()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -39,6 +40,7 @@ from graphql.type.definition import GraphQLInterfaceType
 from graphql.validation import NoSchemaIntrospectionCustomRule, validate
 from strawberry.extensions import SchemaExtension
 
+from resolvers.document_memo import DocumentMemo
 from resolvers.errors import ErrorCode, FrontdeskError
 
 
@@ -179,6 +181,28 @@ def check_document(
             raise too_complex("cost", limits.max_cost, cost)
 
 
+_PASSED: DocumentMemo[bool] = DocumentMemo()
+
+
+def checked_document(
+    schema: GraphQLSchema,
+    document: Any,
+    variables: Mapping[str, Any] | None,
+    limits: QueryLimits,
+) -> None:
+    """``check_document``, remembered per document, limits and variables once it passes:
+    the walk costs more than executing a small query, and clients repeat their documents."""
+    try:
+        key = (limits, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
+    except TypeError:  # variables that are not JSON (not from HTTP): check every time
+        check_document(schema, document, variables, limits)
+        return
+    if _PASSED.get(document, key):
+        return
+    check_document(schema, document, variables, limits)
+    _PASSED.put(document, True, key)
+
+
 def _count_aliases(document: Any) -> int:
     count = 0
     stack: list[Any] = list(document.definitions)
@@ -218,5 +242,5 @@ class DocumentLimits(SchemaExtension):
                 errors = validate(schema, document, [NoSchemaIntrospectionCustomRule])
                 if errors:
                     raise FrontdeskError(errors[0].message, code=ErrorCode.FORBIDDEN)
-            check_document(schema, document, context.variables, limits)
+            checked_document(schema, document, context.variables, limits)
         yield
