@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import orjson
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -182,6 +181,23 @@ def check_document(
 
 
 _PASSED: DocumentMemo[bool] = DocumentMemo()
+_SIZE_VARIABLES: DocumentMemo[tuple[str, ...]] = DocumentMemo()
+
+
+def _size_variables(document: Any) -> tuple[str, ...]:
+    """The variables the document passes as ``first``: the only ones its cost depends on."""
+    names: set[str] = set()
+    stack: list[Any] = list(document.definitions)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldNode):
+            for argument in node.arguments or ():
+                if argument.name.value == "first" and isinstance(argument.value, VariableNode):
+                    names.add(argument.value.name.value)
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            stack.extend(selection_set.selections)
+    return tuple(sorted(names))
 
 
 def checked_document(
@@ -190,13 +206,18 @@ def checked_document(
     variables: Mapping[str, Any] | None,
     limits: QueryLimits,
 ) -> None:
-    """``check_document``, remembered per document, limits and variables once it passes:
-    the walk costs more than executing a small query, and clients repeat their documents."""
-    try:
-        key = (limits, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS))
-    except TypeError:  # variables that are not JSON (not from HTTP): check every time
-        check_document(schema, document, variables, limits)
+    """``check_document``, remembered once it passes for the document, the limits and the
+    values of the variables given as ``first`` (nothing else changes the outcome): the walk
+    costs more than executing a small query, and clients repeat their documents."""
+    names = _SIZE_VARIABLES.get(document)
+    if names is None:
+        names = _SIZE_VARIABLES.put(document, _size_variables(document))
+    given = variables or {}
+    sizes = tuple(given.get(name) for name in names)
+    if not all(size is None or type(size) is int for size in sizes):
+        check_document(schema, document, variables, limits)  # not a plain size: no memo
         return
+    key = (limits, sizes)
     if _PASSED.get(document, key):
         return
     check_document(schema, document, variables, limits)

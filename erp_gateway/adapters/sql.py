@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, event, func, literal, or_, select, sql
+from sqlalchemy import and_, bindparam, event, func, literal, or_, select, sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -140,6 +141,11 @@ class SqlGateway:
     # --- the query
 
     def _select(self) -> Select[Any]:
+        """The customer columns and both addresses, joined: built once per gateway."""
+        return self._joined
+
+    @cached_property
+    def _joined(self) -> Select[Any]:
         m = self.mapping.customer
         c = self.customers.c
         picked: list[ColumnElement[Any]] = [col.label(f"c_{col.name}") for col in c]
@@ -159,6 +165,13 @@ class SqlGateway:
                 ]
                 picked.append(alias.c[a.role].label(f"{role}__present"))
         return select(*picked).select_from(source)
+
+    @cached_property
+    def _by_numbers(self) -> Select[Any]:
+        """``get_customers``' statement: the numbers travel as an expanding parameter, so the
+        statement is built and keyed once rather than per call."""
+        number = self.customers.c[self.mapping.customer.number]
+        return self._select().where(number.in_(bindparam("numbers", expanding=True)))
 
     def _record(self, row: Row[Any], fetched_at: dt.datetime) -> ErpCustomer:
         m = self.mapping.customer
@@ -204,11 +217,9 @@ class SqlGateway:
         wanted = list(dict.fromkeys(numbers))
         if not wanted:
             return {}
-        number = self.customers.c[self.mapping.customer.number]
-        statement = self._select().where(number.in_(wanted))
         try:
             async with self.engine.connect() as conn:
-                rows = (await conn.execute(statement)).all()
+                rows = (await conn.execute(self._by_numbers, {"numbers": wanted})).all()
         except SQLAlchemyError as exc:
             raise ErpUnavailable(f"ERP database error: {exc}", operation="get_customers") from exc
         now = dt.datetime.now(dt.UTC)
