@@ -5,7 +5,12 @@ The benchmark puts it in front of the demo ERP so that "ERP latency" is a known 
 ``latency_s`` from the moment it is made, whatever the inner gateway's own work: the demo
 ERP is a database read in this very process, and that work stands for what a remote ERP does
 on its own machine during the call; the delay is the rest of the round trip. An inner call
-that takes longer than ``latency_s`` lasts as long as it takes. The counts are
+that takes longer than ``latency_s`` lasts as long as it takes.
+
+The call ends at its deadline, not up to a millisecond after it: asyncio's timers wake late by
+up to the poller's resolution (epoll counts milliseconds), which a real ERP's answer, arriving
+on a socket, does not. The wrapper sleeps until ``TIMER_SLACK_S`` before the deadline, then
+yields to the loop (other requests run meanwhile) until the deadline has passed. The counts are
 kept twice: ``calls`` for the life of the wrapper and, through ``erp_gateway.call_count``,
 for the operation being served (see ``track_calls``).
 """
@@ -32,7 +37,19 @@ if TYPE_CHECKING:
     )
 
 DEFAULT_LATENCY_S = 0.020
+TIMER_SLACK_S = 0.0015
+"""How early the timer is set: more than the poller's millisecond rounding."""
 T = TypeVar("T")
+
+
+async def _until(deadline: float) -> None:
+    """Return once the loop's clock has passed ``deadline``, without the timer's lateness."""
+    loop = asyncio.get_running_loop()
+    early = deadline - TIMER_SLACK_S - loop.time()
+    if early > 0:
+        await asyncio.sleep(early)
+    while loop.time() < deadline:  # noqa: ASYNC110 - waiting on the clock itself
+        await asyncio.sleep(0)
 
 
 class LatencyErpGateway:
@@ -56,14 +73,13 @@ class LatencyErpGateway:
         record_call()
         if self.latency_s <= 0:
             return await call
-        loop = asyncio.get_running_loop()
-        done_at = loop.time() + self.latency_s
+        done_at = asyncio.get_running_loop().time() + self.latency_s
         try:
             result = await call
         except Exception:
-            await asyncio.sleep(max(0.0, done_at - loop.time()))  # errors take the trip too
+            await _until(done_at)  # errors take the trip too
             raise
-        await asyncio.sleep(max(0.0, done_at - loop.time()))
+        await _until(done_at)
         return result
 
     async def get_customers(self, numbers: Sequence[str]) -> Mapping[str, ErpCustomer]:
