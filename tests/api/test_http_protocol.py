@@ -97,4 +97,4 @@ async def test_a_subscription_over_http_is_refused_with_a_pointer_to_the_websock
         assert error["extensions"]["code"] == "BAD_REQUEST"
         assert "WebSocket" in error["message"]
     response = await client.get("/graphql", params={"query": document}, headers=NEW)
-    assert response.status_code == 405, response.text
+    assert response.status_code == 400, response.text
