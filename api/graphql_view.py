@@ -26,6 +26,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from api.auth.jwt import AuthUnavailable
 from api.notices import import_limits
 from api.persisted_queries import PersistedQueryError
 from api.websocket_auth import credentials_of, watch_credentials
@@ -171,7 +172,12 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
         security: Security = websocket.app.state.security
         state: AppState = websocket.app.state.frontdesk
         credentials = credentials_of(websocket, context.connection_params)  # type: ignore[arg-type]
-        principal = await security.authenticator.authenticate(credentials) if credentials else None
+        try:
+            principal = (
+                await security.authenticator.authenticate(credentials) if credentials else None
+            )
+        except AuthUnavailable as exc:
+            raise ConnectionRejectionError({"reason": "Try again later"}) from exc
         if principal is None:
             raise ConnectionRejectionError({"reason": "Unauthorized"})
         context.principal = principal
