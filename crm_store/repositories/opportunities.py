@@ -217,3 +217,18 @@ class OpportunityRepository(Repository[OpportunityRow]):
             for stage, currency, count, total, weighted_units in found.all()
         ]
         return sorted(lines, key=lambda line: (order.index(line.stage), line.currency))
+
+    async def repoint_lead(self, lead_id: int, customer_number: str) -> int:
+        """Put the lead's opportunities on its new customer too: one UPDATE; how many moved.
+
+        They keep their lead (its history still shows them) and gain the customer number,
+        so the customer's rules (credit hold, for instance) apply from now on. An
+        opportunity already on a customer keeps it.
+        """
+        result = await self.session.execute(
+            update(OpportunityRow)
+            .where(OpportunityRow.lead_id == lead_id, OpportunityRow.customer_number.is_(None))
+            .values(customer_number=customer_number)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
