@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     """Worker processes of ``frontdesk serve``; default: the number of cores."""
+    gc_tuning: bool = True
+    """Served processes freeze their start-up heap and collect the young generation every
+    10,000 allocations (``api/gc_tuning.py``); false keeps CPython's defaults."""
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["console", "json"] = "console"
     graphiql: bool | None = None
