@@ -29,6 +29,29 @@ MULTIPART_OVERHEAD = 64 * 1024
 """Room for the multipart framing and the GraphQL document around an uploaded file."""
 
 
+def cors_middleware(settings: Settings) -> list[Middleware]:
+    """CORS headers for the configured browser origins; nothing at all when there are none
+    (no origin could be allowed, and the middleware wraps every response)."""
+    if not settings.cors_allow_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allow_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "X-API-Key",
+                "X-Request-ID",
+                "GraphQL-Preflight",
+            ],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        ),
+    ]
+
+
 def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Starlette:
     """Build the ASGI application for ``settings``.
 
@@ -61,20 +84,7 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
         routes=routes,
         middleware=[
             Middleware(RequestIdMiddleware),
-            Middleware(
-                CORSMiddleware,
-                allow_origins=settings.cors_allow_origins,
-                allow_methods=["GET", "POST"],
-                allow_headers=[
-                    "Authorization",
-                    "Content-Type",
-                    "X-API-Key",
-                    "X-Request-ID",
-                    "GraphQL-Preflight",
-                ],
-                expose_headers=["X-Request-ID", "Retry-After"],
-                max_age=600,
-            ),
+            *cors_middleware(settings),
             Middleware(
                 BodySizeLimitMiddleware,
                 max_bytes=settings.max_body_bytes,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from api.app import create_app
+from api.lifespan import Overrides
 from api.logs import configure_logging
 from api.settings import load_settings
 
@@ -15,4 +16,4 @@ if TYPE_CHECKING:
 def app_from_environment() -> Starlette:
     settings = load_settings()
     configure_logging(level=settings.log_level, fmt=settings.log_format)
-    return create_app(settings)
+    return create_app(settings, overrides=Overrides(tune_gc=settings.gc_tuning))

@@ -13,11 +13,12 @@ import asyncio
 import dataclasses
 import re
 import time
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import Response as StarletteResponse
 from strawberry.asgi import GraphQL
@@ -25,6 +26,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from api.auth.jwt import AuthUnavailable
 from api.notices import import_limits
 from api.persisted_queries import PersistedQueryError
 from api.websocket_auth import credentials_of, watch_credentials
@@ -67,6 +69,22 @@ def _operation_name(request_data: object) -> str:
     query = getattr(request_data, "query", None)
     found = _NAMED_OPERATION.search(query) if isinstance(query, str) else None
     return found.group(1) if found else "anonymous"
+
+
+@lru_cache(maxsize=256)
+def is_subscription(query: str, operation_name: str | None) -> bool:
+    """Whether the operation to run is a subscription (parsed only for documents that say
+    ``subscription`` at all; a document that does not parse is left to the executor)."""
+    if "subscription" not in query:
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    return len(operations) == 1 and operations[0].operation is OperationType.SUBSCRIPTION
 
 
 def _orjson_default(value: Any) -> Any:
@@ -154,7 +172,12 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
         security: Security = websocket.app.state.security
         state: AppState = websocket.app.state.frontdesk
         credentials = credentials_of(websocket, context.connection_params)  # type: ignore[arg-type]
-        principal = await security.authenticator.authenticate(credentials) if credentials else None
+        try:
+            principal = (
+                await security.authenticator.authenticate(credentials) if credentials else None
+            )
+        except AuthUnavailable as exc:
+            raise ConnectionRejectionError({"reason": "Try again later"}) from exc
         if principal is None:
             raise ConnectionRejectionError({"reason": "Unauthorized"})
         context.principal = principal
@@ -195,6 +218,19 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             return ExecutionResult(data=None, errors=[error])
         if document is not request_data.query:
             request_data = dataclasses.replace(request_data, query=document)
+        name = request_data.operation_name
+        if (
+            isinstance(document, str)
+            and (name is None or isinstance(name, str))
+            and is_subscription(document, name)
+        ):
+            request.state.refused_status = 400
+            error = GraphQLError(
+                "Subscriptions run over WebSocket (graphql-transport-ws or graphql-ws on "
+                "/graphql), not over an HTTP request.",
+                extensions={"code": "BAD_REQUEST"},
+            )
+            return ExecutionResult(data=None, errors=[error])
         return await super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
@@ -225,6 +261,9 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
         if not isinstance(response, StarletteResponse):
             return response
         state = request.state
+        refused = getattr(state, "refused_status", None)
+        if refused is not None:
+            response.status_code = refused
         if getattr(state, "graphql_response_json", False):
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
             if getattr(state, "graphql_request_error", False):

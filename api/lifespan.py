@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from api.erp import erp_config
+from api.gc_tuning import tune_gc
 from api.metrics import Metrics
 from api.notices import notice_sender_running
 from crm_store.session import create_engine, create_sessionmaker
@@ -58,6 +59,10 @@ class Overrides:
     which a background task must not share); True or False decide."""
     notice_mailer: Mailer | None = None
     """Where notices go instead of the mailer the settings describe."""
+    tune_gc: bool = False
+    """Apply ``api.gc_tuning`` once start-up is done: for a process that only serves (the
+    ASGI entry point sets it from ``FRONTDESK_GC_TUNING``), never for one that also runs
+    other work, such as a test session."""
 
 
 def event_bus(erp: ErpStack) -> EventBus:
@@ -124,6 +129,8 @@ def build_lifespan(settings: Settings, overrides: Overrides) -> object:
                 mailer=overrides.notice_mailer,
             ) as notices:
                 state.notices = notices
+                if overrides.tune_gc:
+                    tune_gc()
                 yield
                 state.notices = None
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -17,6 +18,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 log = structlog.get_logger("frontdesk.http")
+_access = logging.getLogger("frontdesk.http")
+"""The same logger seen from the standard library: asked whether the access line would be
+written at all before paying for building it (most of a small request's logging cost)."""
 
 
 def request_id_from(scope: Scope) -> str:
@@ -56,7 +60,7 @@ class RequestIdMiddleware:
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
-                if scope["type"] == "http":
+                if scope["type"] == "http" and _access.isEnabledFor(logging.INFO):
                     log.info(
                         "request",
                         method=scope["method"],

@@ -3,6 +3,10 @@
 Each principal has a bucket of ``burst`` tokens refilled at ``per_minute / 60`` tokens a
 second; a request takes one token or is refused with the seconds until one is back. In Redis
 the read-refill-take happens in one Lua script (atomic across processes), on Redis's clock.
+
+Redis being down or slow does not fail requests: while it does not answer (within
+``REDIS_TIMEOUT_S``), each process limits on its own in-memory bucket, and goes back to the
+shared buckets as soon as Redis answers again; each switch is logged once.
 """
 
 from __future__ import annotations
@@ -10,8 +14,16 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Protocol
 
+import structlog
+from redis.exceptions import RedisError
+
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+
+log = structlog.get_logger("frontdesk.ratelimit")
+
+REDIS_TIMEOUT_S = 0.25
+"""How long a request waits for Redis's answer before its process's own bucket decides."""
 
 
 class RateLimiter(Protocol):
@@ -85,3 +97,33 @@ class RedisTokenBucket:
 
     async def aclose(self) -> None:
         await self._redis.aclose()  # type: ignore[attr-defined]
+
+
+class FailoverTokenBucket:
+    """The shared Redis buckets while Redis answers, this process's buckets while it does not."""
+
+    def __init__(self, shared: RedisTokenBucket, local: MemoryTokenBucket) -> None:
+        self._shared = shared
+        self._local = local
+        self._redis_down = False
+
+    @property
+    def redis_down(self) -> bool:
+        return self._redis_down
+
+    async def take(self, key: str) -> float | None:
+        try:
+            wait = await self._shared.take(key)
+        except (RedisError, OSError, TimeoutError) as exc:
+            if not self._redis_down:
+                self._redis_down = True
+                log.warning("rate limit: Redis unavailable, limiting per process", error=str(exc))
+            return await self._local.take(key)
+        if self._redis_down:
+            self._redis_down = False
+            log.info("rate limit: Redis answers again, limits are shared")
+        return wait
+
+    async def aclose(self) -> None:
+        await self._local.aclose()
+        await self._shared.aclose()

@@ -10,7 +10,13 @@ from redis.asyncio import Redis
 from api.auth.authenticator import Authenticator
 from api.auth.jwt import JwtSettings
 from api.persisted_queries import PersistedQueries, load_registry
-from api.ratelimit import MemoryTokenBucket, RateLimiter, RedisTokenBucket
+from api.ratelimit import (
+    REDIS_TIMEOUT_S,
+    FailoverTokenBucket,
+    MemoryTokenBucket,
+    RateLimiter,
+    RedisTokenBucket,
+)
 from resolvers.limits import QueryLimits
 
 if TYPE_CHECKING:
@@ -67,19 +73,28 @@ def build_security(
     key_namespace = f"{settings.cache_namespace}:"
     limiter: RateLimiter | None = None
     if settings.rate_limit_per_minute > 0:
+        local = MemoryTokenBucket(
+            per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+        )
+        limiter = local
         if settings.cache_url:
-            limiter = RedisTokenBucket(
-                Redis.from_url(settings.cache_url),
+            shared = RedisTokenBucket(
+                Redis.from_url(
+                    settings.cache_url,
+                    socket_timeout=REDIS_TIMEOUT_S,
+                    socket_connect_timeout=REDIS_TIMEOUT_S,
+                ),
                 per_minute=settings.rate_limit_per_minute,
                 burst=settings.rate_limit_burst,
                 namespace=f"{key_namespace}rl:",
             )
-        else:
-            limiter = MemoryTokenBucket(
-                per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
-            )
+            limiter = FailoverTokenBucket(shared, local)
     return Security(
-        authenticator=Authenticator(sessionmaker_of, jwt_settings(settings)),
+        authenticator=Authenticator(
+            sessionmaker_of,
+            jwt_settings(settings),
+            key_cache_seconds=settings.api_key_cache_seconds,
+        ),
         rate_limiter=limiter,
         persisted_queries=PersistedQueries(
             cache_url=settings.cache_url,

@@ -12,14 +12,18 @@ import math
 from typing import TYPE_CHECKING
 
 import orjson
+import structlog
 from starlette.datastructures import Headers, QueryParams
 
 from api.auth.authenticator import credentials_from_headers
+from api.auth.jwt import AuthUnavailable
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from api.security import Security
+
+log = structlog.get_logger("frontdesk.security")
 
 GRAPHQL_PATH = "/graphql"
 METRICS_PATH = "/metrics"
@@ -134,9 +138,13 @@ class AuthenticationMiddleware:
             # connection_init payload instead (api/websocket_auth.py).
             await self.app(scope, receive, send)
             return
-        principal = (
-            await self.security.authenticator.authenticate(credentials) if credentials else None
-        )
+        try:
+            principal = (
+                await self.security.authenticator.authenticate(credentials) if credentials else None
+            )
+        except AuthUnavailable as exc:
+            await self._unavailable(scope, receive, send, exc)
+            return
         if principal is None:
             await self._refuse(scope, receive, send, has_credentials=credentials is not None)
             return
@@ -154,6 +162,20 @@ class AuthenticationMiddleware:
                 return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
+
+    async def _unavailable(
+        self, scope: Scope, receive: Receive, send: Send, exc: AuthUnavailable
+    ) -> None:
+        log.warning("credentials cannot be checked", reason=str(exc))
+        if scope["type"] == "websocket":
+            await receive()
+            await send({"type": "websocket.close", "code": 1013, "reason": "Try again later"})
+            return
+        body = error_body(
+            "The credentials cannot be checked right now; try again later.",
+            "AUTH_UNAVAILABLE",
+        )
+        await send_error(send, 503, body, [(b"retry-after", b"5")])
 
     async def _refuse(
         self, scope: Scope, receive: Receive, send: Send, *, has_credentials: bool

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     """Worker processes of ``frontdesk serve``; default: the number of cores."""
+    gc_tuning: bool = True
+    """Served processes freeze their start-up heap and collect the young generation every
+    10,000 allocations (``api/gc_tuning.py``); false keeps CPython's defaults."""
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["console", "json"] = "console"
     graphiql: bool | None = None
@@ -108,6 +111,9 @@ class Settings(BaseSettings):
     jwt_partner_claim: str = "partner_id"
     jwt_name_claim: str = "name"
     jwt_leeway_seconds: int = Field(default=0, ge=0, le=300)
+    api_key_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    """How long a valid API key is remembered in the process: a revoked key stops working
+    within this many seconds; 0 looks every key up in the store on every request."""
     metrics_public: bool = False
     """Serve /metrics without credentials (for a scraper on a private network)."""
     cors_allow_origins: list[str] = []

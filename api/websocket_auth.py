@@ -63,7 +63,7 @@ async def watch_credentials(
         if not _open(websocket):
             return
         try:
-            principal = await authenticator.authenticate(credentials)
+            principal = await authenticator.authenticate(credentials, fresh=True)
         except Exception:
             log.warning("credential re-check failed; will retry", exc_info=True)
             continue

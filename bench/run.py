@@ -53,6 +53,16 @@ def server_specs(setup: FrontdeskSetup) -> dict[str, tuple[str, dict[str, str]]]
             "api.asgi:app_from_environment",
             setup.server_env(erp_latency_ms=ERP_LATENCY_MS, debug_counters=True),
         ),
+        **{
+            each.server: (
+                "api.asgi:app_from_environment",
+                {
+                    **setup.server_env(erp_latency_ms=ERP_LATENCY_MS, debug_counters=False),
+                    **each.off,
+                },
+            )
+            for each in scenarios.TUNINGS
+        },
     }
 
 
@@ -134,6 +144,7 @@ def run_all(plan: scenarios.Plan, only: list[str] | None = None) -> dict[str, An
             ("cached_throughput", scenarios.cached_throughput),
             ("large_pages", scenarios.large_pages),
             ("naive_pages", scenarios.naive_pages),
+            ("tuning", scenarios.tuning),
             ("memory", scenarios.memory),
         ]
         results: dict[str, dict[str, Any]] = {}

@@ -285,6 +285,59 @@ def naive_pages(ctx: Context) -> dict[str, Any]:
     return result
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """A production setting the benchmark checks pays: Frontdesk as shipped against the same
+    server with ``off`` in its environment, on the scenario query it is meant to help."""
+
+    name: str
+    off: dict[str, str]
+    query: str
+    long: bool = False
+
+    @property
+    def server(self) -> str:
+        return f"frontdesk_without_{self.name}"
+
+
+TUNINGS = (
+    Tuning("api_key_cache", {"FRONTDESK_API_KEY_CACHE_SECONDS": "0"}, "customer_realistic"),
+    Tuning("gc_tuning", {"FRONTDESK_GC_TUNING": "false"}, "customers_page", long=True),
+    Tuning(
+        "planned_execution",
+        {"FRONTDESK_PLANNED_EXECUTION": "false"},
+        "customers_page",
+        long=True,
+    ),
+)
+
+
+def _tuning_bodies(ctx: Context, query: str) -> list[str]:
+    if query == "customers_page":
+        return [body(query, {"first": 100, "interactions": INTERACTIONS})]
+    return [body(query, {"number": n, "interactions": INTERACTIONS}) for n in ctx.numbers[:50]]
+
+
+def tuning(ctx: Context) -> dict[str, Any]:
+    """Each tuning of ``TUNINGS`` kept only if it pays: req/s with it (subject) and without
+    it (baseline), same query, same run; a ratio above 1 is what the tuning buys."""
+    result: dict[str, Any] = {"status": "ok"}
+    for each in TUNINGS:
+        problem = _first_problem(each.query)
+        if problem or not ctx.numbers:
+            result[each.name] = {"status": "skipped", "reason": problem or "no customers"}
+            continue
+        bodies = _tuning_bodies(ctx, each.query)
+        comparison = compare_interleaved(
+            "req/s",
+            _throughput(ctx, "frontdesk", bodies, ctx.setup.headers, long=each.long),
+            _throughput(ctx, each.server, bodies, ctx.setup.headers, long=each.long),
+            ctx.plan.rounds,
+        )
+        result[each.name] = comparison.as_dict()
+    return result
+
+
 def memory(ctx: Context) -> dict[str, Any]:
     """Scenario 5: RSS of one worker after 5,000 and 10,000 mixed requests."""
     mix: list[tuple[str, dict[str, object]]] = [("frontdesk_trivial", {"probe": True})]

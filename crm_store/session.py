@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from crm_store import sqlite_dialect
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -20,7 +22,9 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     """Build the CRM store's engine; SQLite gets WAL, a busy timeout and foreign keys."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        if parsed.get_driver_name() == "aiosqlite":
+            parsed = parsed.set(drivername=f"sqlite+{sqlite_dialect.DRIVER}")
+        engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(

@@ -107,9 +107,13 @@ class _RedisCache(RedisCache):  # type: ignore[misc]
 
 
 def build_cache(url: str | None, namespace: str) -> Any:
-    """aiocache in memory (``url`` None) or on Redis (``redis://host:port/db``)."""
+    """aiocache in memory (``url`` None) or on Redis (``redis://host:port/db``).
+
+    The memory cache runs without aiocache's per-operation timeout: a dict lookup cannot
+    hang, and the timeout wraps every operation in a task of its own (``asyncio.wait_for``),
+    which let other work run between a cache miss and the ERP call it starts."""
     if url is None:
-        return SimpleMemoryCache(namespace=namespace)
+        return SimpleMemoryCache(namespace=namespace, timeout=None)
     parsed = urlparse(url)
     if parsed.scheme not in ("redis", "rediss"):
         raise ValueError(f"FRONTDESK_CACHE_URL must be redis://..., got {parsed.scheme}://")

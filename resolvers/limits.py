@@ -39,6 +39,7 @@ from graphql.type.definition import GraphQLInterfaceType
 from graphql.validation import NoSchemaIntrospectionCustomRule, validate
 from strawberry.extensions import SchemaExtension
 
+from resolvers.document_memo import DocumentMemo
 from resolvers.errors import ErrorCode, FrontdeskError
 
 
@@ -179,6 +180,50 @@ def check_document(
             raise too_complex("cost", limits.max_cost, cost)
 
 
+_PASSED: DocumentMemo[bool] = DocumentMemo()
+_SIZE_VARIABLES: DocumentMemo[tuple[str, ...]] = DocumentMemo()
+
+
+def _size_variables(document: Any) -> tuple[str, ...]:
+    """The variables the document passes as ``first``: the only ones its cost depends on."""
+    names: set[str] = set()
+    stack: list[Any] = list(document.definitions)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldNode):
+            for argument in node.arguments or ():
+                if argument.name.value == "first" and isinstance(argument.value, VariableNode):
+                    names.add(argument.value.name.value)
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            stack.extend(selection_set.selections)
+    return tuple(sorted(names))
+
+
+def checked_document(
+    schema: GraphQLSchema,
+    document: Any,
+    variables: Mapping[str, Any] | None,
+    limits: QueryLimits,
+) -> None:
+    """``check_document``, remembered once it passes for the document, the limits and the
+    values of the variables given as ``first`` (nothing else changes the outcome): the walk
+    costs more than executing a small query, and clients repeat their documents."""
+    names = _SIZE_VARIABLES.get(document)
+    if names is None:
+        names = _SIZE_VARIABLES.put(document, _size_variables(document))
+    given = variables or {}
+    sizes = tuple(given.get(name) for name in names)
+    if not all(size is None or type(size) is int for size in sizes):
+        check_document(schema, document, variables, limits)  # not a plain size: no memo
+        return
+    key = (limits, sizes)
+    if _PASSED.get(document, key):
+        return
+    check_document(schema, document, variables, limits)
+    _PASSED.put(document, True, key)
+
+
 def _count_aliases(document: Any) -> int:
     count = 0
     stack: list[Any] = list(document.definitions)
@@ -218,5 +263,5 @@ class DocumentLimits(SchemaExtension):
                 errors = validate(schema, document, [NoSchemaIntrospectionCustomRule])
                 if errors:
                     raise FrontdeskError(errors[0].message, code=ErrorCode.FORBIDDEN)
-            check_document(schema, document, context.variables, limits)
+            checked_document(schema, document, context.variables, limits)
         yield

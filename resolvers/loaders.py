@@ -8,7 +8,7 @@ nothing leaks between requests.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
@@ -66,71 +66,107 @@ def _customers_by_partner(uow: UnitOfWork) -> DataLoader[str, frozenset[str]]:
     return DataLoader(load_fn=load)
 
 
-@dataclass(slots=True, frozen=True, kw_only=True)
 class Loaders:
-    # --- ERP
-    customer_by_number: DataLoader[str, Fetched | None]
+    """The operation's DataLoaders, each built on first use: an operation touches a few of
+    them, and building all of them cost more than a small query's execution."""
 
-    # --- CRM
-    contact_by_id: DataLoader[int, ContactRow | None]
-    lead_by_id: DataLoader[int, LeadRow | None]
-    interaction_by_id: DataLoader[int, InteractionRow | None]
-    contacts_by_customer: DataLoader[str, list[ContactRow]]
-    history_by_lead: DataLoader[int, list[LeadTransitionRow]]
-    interactions_by_customer: DataLoader[tuple[str, InteractionPage], InteractionSlice]
-    interactions_by_lead: DataLoader[tuple[int, InteractionPage], InteractionSlice]
-    interactions_by_contact: DataLoader[tuple[int, InteractionPage], InteractionSlice]
-
-    # --- sales, service and marketing
-    opportunity_by_id: DataLoader[int, OpportunityRow | None]
-    campaign_by_id: DataLoader[int, CampaignRow | None]
-    opportunities_by_customer: DataLoader[tuple[str, sales.PageArgs], OpportunitySlice]
-    opportunities_by_lead: DataLoader[tuple[int, sales.PageArgs], OpportunitySlice]
-    history_by_opportunity: DataLoader[int, list[OpportunityStageChangeRow]]
-    memberships_by_customer: DataLoader[str, list[CampaignMemberRow]]
-    members_by_campaign: DataLoader[sales.MemberKey, MemberSlice]
-    campaigns_by_partner: DataLoader[str, frozenset[int]]
-    responses_by_campaign: DataLoader[int, ResponseCount]
-    complaint_history_by_interaction: DataLoader[int, list[ComplaintTransitionRow]]
-    # --- payments
-    payment_by_id: DataLoader[uuid.UUID, PaymentRow | None]
-    payments_by_customer: DataLoader[tuple[str, PaymentsPage], PaymentsSlice]
-
-    # --- security
-    partner_by_customer: DataLoader[str, str | None]
-    """The partner a customer is assigned to (partner scoping), ``None`` when unassigned."""
-    customers_by_partner: DataLoader[str, frozenset[str]]
-    """The customers assigned to a partner: read once per operation, then cached."""
+    def __init__(self, *, uow: UnitOfWork, erp: ErpAccess | None = None) -> None:
+        self._uow = uow
+        self._erp = erp
 
     @classmethod
     def create(cls, *, uow: UnitOfWork, erp: ErpAccess | None = None) -> Loaders:
-        return cls(
-            # --- ERP
-            customer_by_number=customer_by_number(erp),
-            # --- CRM
-            contact_by_id=crm.by_id_loader(uow, ContactRepository),
-            lead_by_id=crm.by_id_loader(uow, LeadRepository),
-            interaction_by_id=crm.by_id_loader(uow, InteractionRepository),
-            contacts_by_customer=crm.contacts_by_customer(uow),
-            history_by_lead=crm.history_by_lead(uow),
-            interactions_by_customer=crm.interactions_by(uow, InteractionOwner.CUSTOMER),
-            interactions_by_lead=crm.interactions_by(uow, InteractionOwner.LEAD),
-            interactions_by_contact=crm.interactions_by(uow, InteractionOwner.CONTACT),
-            # --- sales, service and marketing
-            opportunity_by_id=crm.by_id_loader(uow, OpportunityRepository),
-            campaign_by_id=crm.by_id_loader(uow, CampaignRepository),
-            opportunities_by_customer=sales.opportunities_by(uow, "customer_number"),
-            opportunities_by_lead=sales.opportunities_by(uow, "lead_id"),
-            history_by_opportunity=sales.history_by_opportunity(uow),
-            memberships_by_customer=sales.memberships_by_customer(uow),
-            members_by_campaign=sales.members_by_campaign(uow),
-            campaigns_by_partner=sales.campaigns_by_partner(uow),
-            responses_by_campaign=sales.responses_by_campaign(uow),
-            complaint_history_by_interaction=sales.complaint_history_by_interaction(uow),
-            # --- payments
-            payment_by_id=payments.payment_by_id(uow),
-            payments_by_customer=payments.payments_by_customer(uow),
-            # --- security
-            partner_by_customer=_partner_by_customer(uow),
-            customers_by_partner=_customers_by_partner(uow),
-        )
+        return cls(uow=uow, erp=erp)
+
+    @cached_property
+    def customer_by_number(self) -> DataLoader[str, Fetched | None]:
+        """The customers assigned to a partner: read once per operation, then cached."""
+        return customer_by_number(self._erp)
+
+    @cached_property
+    def contact_by_id(self) -> DataLoader[int, ContactRow | None]:
+        return crm.by_id_loader(self._uow, ContactRepository)
+
+    @cached_property
+    def lead_by_id(self) -> DataLoader[int, LeadRow | None]:
+        return crm.by_id_loader(self._uow, LeadRepository)
+
+    @cached_property
+    def interaction_by_id(self) -> DataLoader[int, InteractionRow | None]:
+        return crm.by_id_loader(self._uow, InteractionRepository)
+
+    @cached_property
+    def contacts_by_customer(self) -> DataLoader[str, list[ContactRow]]:
+        return crm.contacts_by_customer(self._uow)
+
+    @cached_property
+    def history_by_lead(self) -> DataLoader[int, list[LeadTransitionRow]]:
+        return crm.history_by_lead(self._uow)
+
+    @cached_property
+    def interactions_by_customer(self) -> DataLoader[tuple[str, InteractionPage], InteractionSlice]:
+        return crm.interactions_by(self._uow, InteractionOwner.CUSTOMER)
+
+    @cached_property
+    def interactions_by_lead(self) -> DataLoader[tuple[int, InteractionPage], InteractionSlice]:
+        return crm.interactions_by(self._uow, InteractionOwner.LEAD)
+
+    @cached_property
+    def interactions_by_contact(self) -> DataLoader[tuple[int, InteractionPage], InteractionSlice]:
+        return crm.interactions_by(self._uow, InteractionOwner.CONTACT)
+
+    @cached_property
+    def opportunity_by_id(self) -> DataLoader[int, OpportunityRow | None]:
+        return crm.by_id_loader(self._uow, OpportunityRepository)
+
+    @cached_property
+    def campaign_by_id(self) -> DataLoader[int, CampaignRow | None]:
+        return crm.by_id_loader(self._uow, CampaignRepository)
+
+    @cached_property
+    def opportunities_by_customer(self) -> DataLoader[tuple[str, sales.PageArgs], OpportunitySlice]:
+        return sales.opportunities_by(self._uow, "customer_number")
+
+    @cached_property
+    def opportunities_by_lead(self) -> DataLoader[tuple[int, sales.PageArgs], OpportunitySlice]:
+        return sales.opportunities_by(self._uow, "lead_id")
+
+    @cached_property
+    def history_by_opportunity(self) -> DataLoader[int, list[OpportunityStageChangeRow]]:
+        return sales.history_by_opportunity(self._uow)
+
+    @cached_property
+    def memberships_by_customer(self) -> DataLoader[str, list[CampaignMemberRow]]:
+        return sales.memberships_by_customer(self._uow)
+
+    @cached_property
+    def members_by_campaign(self) -> DataLoader[sales.MemberKey, MemberSlice]:
+        return sales.members_by_campaign(self._uow)
+
+    @cached_property
+    def campaigns_by_partner(self) -> DataLoader[str, frozenset[int]]:
+        return sales.campaigns_by_partner(self._uow)
+
+    @cached_property
+    def responses_by_campaign(self) -> DataLoader[int, ResponseCount]:
+        return sales.responses_by_campaign(self._uow)
+
+    @cached_property
+    def complaint_history_by_interaction(self) -> DataLoader[int, list[ComplaintTransitionRow]]:
+        return sales.complaint_history_by_interaction(self._uow)
+
+    @cached_property
+    def payment_by_id(self) -> DataLoader[uuid.UUID, PaymentRow | None]:
+        return payments.payment_by_id(self._uow)
+
+    @cached_property
+    def payments_by_customer(self) -> DataLoader[tuple[str, PaymentsPage], PaymentsSlice]:
+        return payments.payments_by_customer(self._uow)
+
+    @cached_property
+    def partner_by_customer(self) -> DataLoader[str, str | None]:
+        return _partner_by_customer(self._uow)
+
+    @cached_property
+    def customers_by_partner(self) -> DataLoader[str, frozenset[str]]:
+        return _customers_by_partner(self._uow)

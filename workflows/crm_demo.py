@@ -38,7 +38,17 @@ if TYPE_CHECKING:
 
 SEED = 5
 ANCHOR = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
-"""Every demo date lies in the year before this instant."""
+"""A fixed anchor, for seeding the same dates every time (tests pass it)."""
+
+
+def demo_anchor(now: dt.datetime | None = None) -> dt.datetime:
+    """09:00 UTC of the day before ``now``: the default anchor. Every demo date lies in the
+    year before the anchor, so the default KPI window (the last 90 days) always shows the
+    demo's activity, whenever the demo is seeded."""
+    day = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date() - dt.timedelta(days=1)
+    return dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=dt.UTC)
+
+
 DEMO_CUSTOMERS = tuple(f"C{n}" for n in range(10001, 10301))
 LEADS_PER_STATUS = 8
 OWNERS = ("maria", "tom", "lena", "omar")
@@ -70,8 +80,8 @@ def _phone(rng: random.Random) -> str:
     return f"+4930{rng.randint(2000000, 9999999)}"
 
 
-def _when(rng: random.Random, *, days: int = 365) -> dt.datetime:
-    return ANCHOR - dt.timedelta(minutes=rng.randint(60, days * 24 * 60))
+def _when(rng: random.Random, anchor: dt.datetime, *, days: int = 365) -> dt.datetime:
+    return anchor - dt.timedelta(minutes=rng.randint(60, days * 24 * 60))
 
 
 async def already_seeded(session: AsyncSession) -> bool:
@@ -82,22 +92,26 @@ async def already_seeded(session: AsyncSession) -> bool:
     )
 
 
-async def seed_crm_demo(uow: UnitOfWork) -> DemoSummary | None:
-    """Seed the demo CRM; None (and nothing written) when the store is not empty."""
+async def seed_crm_demo(
+    uow: UnitOfWork, *, anchor: dt.datetime | None = None
+) -> DemoSummary | None:
+    """Seed the demo CRM, dated in the year before ``anchor`` (``demo_anchor()``: yesterday);
+    None (and nothing written) when the store is not empty."""
     rng = random.Random(SEED)
+    anchor = anchor or demo_anchor()
     async with uow.session() as session:
         if await already_seeded(session):
             return None
         contacts = _contacts(rng)
         session.add_all(contacts)
         await session.flush()
-        interactions = _customer_interactions(rng, contacts)
-        leads, lead_rows = await _leads(rng, session)
+        interactions = _customer_interactions(rng, contacts, anchor)
+        leads, lead_rows = await _leads(rng, session, anchor)
         interactions += lead_rows
         session.add_all(interactions)
         await session.flush()
         sales = await seed_sales_demo(
-            session, anchor=ANCHOR, customers=DEMO_CUSTOMERS, owners=OWNERS
+            session, anchor=anchor, customers=DEMO_CUSTOMERS, owners=OWNERS
         )
     return DemoSummary(
         contacts=len(contacts),
@@ -126,7 +140,9 @@ def _contacts(rng: random.Random) -> list[ContactRow]:
     return rows
 
 
-def _customer_interactions(rng: random.Random, contacts: list[ContactRow]) -> list[InteractionRow]:
+def _customer_interactions(
+    rng: random.Random, contacts: list[ContactRow], anchor: dt.datetime
+) -> list[InteractionRow]:
     by_customer: dict[str, list[ContactRow]] = {}
     for contact in contacts:
         by_customer.setdefault(contact.customer_number, []).append(contact)
@@ -144,18 +160,18 @@ def _customer_interactions(rng: random.Random, contacts: list[ContactRow]) -> li
                 direction=direction,
                 subject=rng.choice(SUBJECTS[kind]),
                 body=None,
-                occurred_at=_when(rng),
+                occurred_at=_when(rng, anchor),
                 owner=rng.choice(OWNERS),
                 customer_number=number,
                 contact_id=with_whom.id if with_whom else None,
             )
             if kind is InteractionKind.COMPLAINT:
-                _complaint_case(rng, row)
+                _complaint_case(rng, row, anchor)
             rows.append(row)
     return rows
 
 
-def _complaint_case(rng: random.Random, row: InteractionRow) -> None:
+def _complaint_case(rng: random.Random, row: InteractionRow, anchor: dt.datetime) -> None:
     status = rng.choice(list(ComplaintStatus))
     row.direction = Direction.INBOUND
     row.complaint_status = status
@@ -163,7 +179,7 @@ def _complaint_case(rng: random.Random, row: InteractionRow) -> None:
         row.assignee = rng.choice(OWNERS)
     if status is ComplaintStatus.RESOLVED:
         row.resolution = "Replacement shipped and credit note issued."
-        row.resolved_at = min(row.occurred_at + dt.timedelta(days=rng.randint(1, 9)), ANCHOR)
+        row.resolved_at = min(row.occurred_at + dt.timedelta(days=rng.randint(1, 9)), anchor)
         row.resolved_by = row.assignee
         row.satisfaction = rng.randint(1, 5)
 
@@ -179,7 +195,7 @@ PATH = (
 
 
 async def _leads(
-    rng: random.Random, session: AsyncSession
+    rng: random.Random, session: AsyncSession, anchor: dt.datetime
 ) -> tuple[list[LeadRow], list[InteractionRow]]:
     """Leads in every status, with the interactions and transitions that got them there."""
     leads: list[tuple[LeadRow, LeadStatus | None]] = []
@@ -212,7 +228,9 @@ async def _leads(
     transitions: list[LeadTransitionRow] = []
     converted_customers = iter(DEMO_CUSTOMERS[-LEADS_PER_STATUS:])
     for lead, disqualified_at in leads:
-        at = _when(rng, days=300)
+        # A lead takes at most 5 steps of up to 6 days: started 40 days or more before the
+        # anchor, its story ends before it.
+        at = _when(rng, anchor - dt.timedelta(days=40), days=260)
         step = LeadStatus.NEW
         last = disqualified_at or lead.status
         while step is not last:

@@ -39,6 +39,7 @@ from crm_store.repositories.campaigns import CampaignRepository
 from crm_store.repositories.idempotency import DONE, IdempotencyKeyRepository
 from crm_store.repositories.interactions import InteractionRepository
 from crm_store.repositories.leads import LeadRepository
+from crm_store.repositories.opportunities import OpportunityRepository
 from erp_gateway.errors import ErpError
 from erp_gateway.freshness import read_customers
 from erp_gateway.records import Address, NewCustomer
@@ -92,11 +93,12 @@ def customer_draft(lead: LeadRow) -> NewCustomer:
 async def repoint_lead_rows(session: AsyncSession, lead_id: int, customer_number: str) -> None:
     """Put every CRM row that belongs to the lead on the new customer as well.
 
-    Interactions keep their lead and gain the customer number (the history shows on both).
-    Campaign memberships become the customer's (a membership is a customer's or a lead's),
-    except in campaigns the customer already is a member of.
+    Interactions and opportunities keep their lead and gain the customer number (they show
+    on both). Campaign memberships become the customer's (a membership is a customer's or a
+    lead's), except in campaigns the customer already is a member of.
     """
     await InteractionRepository(session).repoint_lead(lead_id, customer_number)
+    await OpportunityRepository(session).repoint_lead(lead_id, customer_number)
     await CampaignRepository(session).repoint_lead(lead_id, customer_number)
 
 

@@ -1,7 +1,7 @@
 """Demo sales, service and marketing data for the demo customers ``C10001``..``C10300``.
 
 Written by ``workflows.crm_demo.seed_crm_demo`` right after the CRM demo data, into the same
-(empty) store, so it is deterministic (a fixed seed, dates before ``ANCHOR``) and written
+(empty) store, so it is deterministic (a fixed seed, dates before the anchor) and written
 once. It adds:
 
 - campaigns on every channel (CLOSED, ACTIVE and DRAFT) with budgets, members, responses and

@@ -49,6 +49,11 @@ def looks_like_jwt(credentials: str) -> bool:
     return credentials.count(".") == 2 and credentials.startswith("eyJ")
 
 
+class AuthUnavailable(Exception):
+    """The credentials cannot be checked right now (the identity provider's keys cannot be
+    fetched): neither valid nor invalid, so the request is answered 503, not 401."""
+
+
 class JwtVerifier:
     def __init__(self, config: JwtSettings) -> None:
         self._config = config
@@ -62,6 +67,8 @@ class JwtVerifier:
         """The principal of a valid token, ``None`` for any invalid one."""
         try:
             claims = await self._decode(token)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise AuthUnavailable(f"the JWKS cannot be fetched: {exc}") from exc
         except (jwt.PyJWTError, ValueError):
             return None
         subject = claims.get("sub")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from crm_store.base import Base
+from crm_store.base import Base, utcnow
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
+    from sqlalchemy import ColumnElement
     from sqlalchemy.ext.asyncio import AsyncSession
 
 RowT = TypeVar("RowT", bound=Base)
@@ -49,3 +51,29 @@ class Repository(Generic[RowT]):
         self.session.add(row)
         await self.session.flush()
         return row
+
+    async def update_if(
+        self, row: RowT, guard: ColumnElement[bool], values: Mapping[str, Any]
+    ) -> bool:
+        """``UPDATE <table> SET values, updated_at WHERE id = row.id AND guard``, and the
+        loaded ``row`` brought up to date when it matched.
+
+        False (and nothing changed) when the guard no longer holds: another transaction
+        changed the row since it was read. On PostgreSQL the second of two concurrent
+        writers waits for the first's row lock, then finds the guard false: exactly one wins.
+        """
+        new_values = {**values, "updated_at": utcnow()}
+        result = cast(
+            "CursorResult[Any]",
+            await self.session.execute(
+                update(self.model)
+                .where(self.model.id == row.id, guard)  # type: ignore[attr-defined]
+                .values(**new_values)
+                .execution_options(synchronize_session=False)
+            ),
+        )
+        if result.rowcount != 1:
+            return False
+        for key, value in new_values.items():
+            set_committed_value(row, key, value)
+        return True

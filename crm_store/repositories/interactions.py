@@ -13,9 +13,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from crm_store.models.interactions import InteractionRow
 from crm_store.repositories.base import Repository
@@ -45,16 +58,6 @@ class InteractionFilter:
     until: dt.datetime | None = None
     """Exclusive upper bound of ``occurred_at``."""
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = []
-        if self.kind is not None:
-            conditions.append(InteractionRow.kind == self.kind)
-        if self.since is not None:
-            conditions.append(InteractionRow.occurred_at >= self.since)
-        if self.until is not None:
-            conditions.append(InteractionRow.occurred_at < self.until)
-        return conditions
-
 
 @dataclass(frozen=True, slots=True)
 class InteractionPage:
@@ -73,11 +76,75 @@ class InteractionSlice:
     total: int
 
 
-def _after(keyset: tuple[dt.datetime, int]) -> ColumnElement[bool]:
-    occurred_at, id = keyset
-    return or_(
-        InteractionRow.occurred_at < occurred_at,
-        and_(InteractionRow.occurred_at == occurred_at, InteractionRow.id < id),
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a ``slices`` statement looks like; its values travel as bound parameters."""
+
+    owner: InteractionOwner
+    after: bool
+    kind: bool
+    since: bool
+    until: bool
+
+
+@lru_cache(maxsize=64)
+def _slices_statement(shape: _Shape) -> Select[Any]:
+    """The ``slices`` statement of one shape, built once: building and keying a statement
+    of this size costs more than running it, and a page's interactions run it per request.
+
+    Parameters: ``keys`` (expanding), ``limit`` (``first + 1``), ``after_at``/``after_id``,
+    ``kind``, ``since``, ``until``, as the shape has them.
+    """
+    column = shape.owner.column
+    newest_first = (InteractionRow.occurred_at.desc(), InteractionRow.id.desc())
+    overall = func.row_number().over(partition_by=column, order_by=newest_first)
+    is_after: ColumnElement[int]
+    position: ColumnElement[int]
+    if not shape.after:
+        is_after = literal(1)
+        position = overall
+    else:
+        after = or_(
+            InteractionRow.occurred_at < bindparam("after_at"),
+            and_(
+                InteractionRow.occurred_at == bindparam("after_at"),
+                InteractionRow.id < bindparam("after_id"),
+            ),
+        )
+        is_after = case((after, 1), else_=0)
+        at_or_before = func.sum(case((after, 0), else_=1)).over(partition_by=column)
+        position = overall - at_or_before
+    conditions: list[ColumnElement[bool]] = [column.in_(bindparam("keys", expanding=True))]
+    if shape.kind:
+        conditions.append(InteractionRow.kind == bindparam("kind"))
+    if shape.since:
+        conditions.append(InteractionRow.occurred_at >= bindparam("since"))
+    if shape.until:
+        conditions.append(InteractionRow.occurred_at < bindparam("until"))
+    ranked = (
+        select(
+            InteractionRow.id,
+            overall.label("overall"),
+            position.label("position"),
+            is_after.label("is_after"),
+            func.count().over(partition_by=column).label("total"),
+        )
+        .where(*conditions)
+        .subquery("ranked")
+    )
+    return (
+        select(InteractionRow, ranked.c.total, ranked.c.is_after)
+        .join(ranked, ranked.c.id == InteractionRow.id)
+        .where(
+            or_(
+                and_(
+                    ranked.c.is_after == 1,
+                    ranked.c.position <= bindparam("limit", type_=Integer),
+                ),
+                ranked.c.overall == 1,
+            )
+        )
+        .order_by(*newest_first)
     )
 
 
@@ -99,41 +166,24 @@ class InteractionRepository(Repository[InteractionRow]):
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
-        column = owner.column
-        newest_first = (InteractionRow.occurred_at.desc(), InteractionRow.id.desc())
-        overall = func.row_number().over(partition_by=column, order_by=newest_first)
-        is_after: ColumnElement[int]
-        position: ColumnElement[int]
-        if page.after is None:
-            is_after = literal(1)
-            position = overall
-        else:
-            after = _after(page.after)
-            is_after = case((after, 1), else_=0)
-            at_or_before = func.sum(case((after, 0), else_=1)).over(partition_by=column)
-            position = overall - at_or_before
-        ranked = (
-            select(
-                InteractionRow.id,
-                overall.label("overall"),
-                position.label("position"),
-                is_after.label("is_after"),
-                func.count().over(partition_by=column).label("total"),
-            )
-            .where(column.in_(wanted), *page.filter.conditions())
-            .subquery("ranked")
+        wanted_filter = page.filter
+        shape = _Shape(
+            owner=owner,
+            after=page.after is not None,
+            kind=wanted_filter.kind is not None,
+            since=wanted_filter.since is not None,
+            until=wanted_filter.until is not None,
         )
-        found = await self.session.execute(
-            select(InteractionRow, ranked.c.total, ranked.c.is_after)
-            .join(ranked, ranked.c.id == InteractionRow.id)
-            .where(
-                or_(
-                    and_(ranked.c.is_after == 1, ranked.c.position <= page.first + 1),
-                    ranked.c.overall == 1,
-                )
-            )
-            .order_by(*newest_first)
-        )
+        parameters: dict[str, Any] = {"keys": wanted, "limit": page.first + 1}
+        if page.after is not None:
+            parameters["after_at"], parameters["after_id"] = page.after
+        if wanted_filter.kind is not None:
+            parameters["kind"] = wanted_filter.kind
+        if wanted_filter.since is not None:
+            parameters["since"] = wanted_filter.since
+        if wanted_filter.until is not None:
+            parameters["until"] = wanted_filter.until
+        found = await self.session.execute(_slices_statement(shape), parameters)
         rows: dict[Any, list[InteractionRow]] = defaultdict(list)
         totals: dict[Any, int] = {}
         for row, total, row_is_after in found.all():

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import ColumnElement, func, or_, select
 
-from crm_store.base import utcnow
 from crm_store.models.enums import CLOSED_LEAD_STATUSES, LeadStatus
 from crm_store.models.leads import LeadRow, LeadTransitionRow
 from crm_store.repositories.base import Repository
@@ -76,21 +74,9 @@ class LeadRepository(Repository[LeadRow]):
         ``expected_version`` was read. On PostgreSQL the second of two concurrent writers
         waits for the first's row lock, then finds the version moved on: exactly one wins.
         """
-        new_values = {**values, "version": expected_version + 1, "updated_at": utcnow()}
-        result = cast(
-            "CursorResult[Any]",
-            await self.session.execute(
-                update(LeadRow)
-                .where(LeadRow.id == row.id, LeadRow.version == expected_version)
-                .values(**new_values)
-                .execution_options(synchronize_session=False)
-            ),
+        return await self.update_if(
+            row, LeadRow.version == expected_version, {**values, "version": expected_version + 1}
         )
-        if result.rowcount != 1:
-            return False
-        for key, value in new_values.items():
-            set_committed_value(row, key, value)
-        return True
 
     async def record_transition(self, transition: LeadTransitionRow) -> LeadTransitionRow:
         self.session.add(transition)

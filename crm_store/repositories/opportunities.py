@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, CursorResult, func, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import ColumnElement, func, select, update
 
-from crm_store.base import utcnow
 from crm_store.models.sales import (
     UNITS_PER_AMOUNT,
     OpportunityRow,
@@ -146,21 +144,7 @@ class OpportunityRepository(Repository[OpportunityRow]):
         was read as ``seen``; on PostgreSQL the second of two concurrent movers waits for the
         first's row lock, then finds the stage moved on: exactly one wins.
         """
-        new_values = {**values, "updated_at": utcnow()}
-        result = cast(
-            "CursorResult[Any]",
-            await self.session.execute(
-                update(OpportunityRow)
-                .where(OpportunityRow.id == row.id, OpportunityRow.stage == seen)
-                .values(**new_values)
-                .execution_options(synchronize_session=False)
-            ),
-        )
-        if result.rowcount != 1:
-            return False
-        for key, value in new_values.items():
-            set_committed_value(row, key, value)
-        return True
+        return await self.update_if(row, OpportunityRow.stage == seen, values)
 
     async def record_change(self, change: OpportunityStageChangeRow) -> None:
         self.session.add(change)
@@ -217,3 +201,18 @@ class OpportunityRepository(Repository[OpportunityRow]):
             for stage, currency, count, total, weighted_units in found.all()
         ]
         return sorted(lines, key=lambda line: (order.index(line.stage), line.currency))
+
+    async def repoint_lead(self, lead_id: int, customer_number: str) -> int:
+        """Put the lead's opportunities on its new customer too: one UPDATE; how many moved.
+
+        They keep their lead (its history still shows them) and gain the customer number,
+        so the customer's rules (credit hold, for instance) apply from now on. An
+        opportunity already on a customer keeps it.
+        """
+        result = await self.session.execute(
+            update(OpportunityRow)
+            .where(OpportunityRow.lead_id == lead_id, OpportunityRow.customer_number.is_(None))
+            .values(customer_number=customer_number)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

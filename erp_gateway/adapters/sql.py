@@ -5,19 +5,22 @@ Reads are one query per call: the customer table joined twice to its address tab
 and shipping rows by role). Driver errors become ``ErpUnavailable``.
 
 A SQLite ERP is opened read-write but never created (``mode=rw``): a missing file is an
-unavailable ERP, not a new empty one. Each call opens its own connection (``NullPool``), so a
-file that comes back is picked up at once.
+unavailable ERP, not a new empty one. Connections are pooled (opening one starts a thread),
+and each is checked out only while the file it opened is still the file at that path: a file
+moved away fails the next call, one that comes back is picked up at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, literal, or_, select, sql
+from sqlalchemy import and_, bindparam, event, func, literal, or_, select, sql
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -50,10 +53,40 @@ def engine_url(url: str) -> str:
     ).render_as_string(hide_password=False)
 
 
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _watch_file(engine: AsyncEngine, path: str) -> None:
+    """Pooled connections to the SQLite file at ``path`` are used only while that path still
+    names the file they opened (one ``stat`` per checkout)."""
+
+    def opened(_dbapi_connection: Any, record: Any) -> None:
+        record.info["erp_file"] = _file_identity(path)
+
+    def checked_out(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if _file_identity(path) != record.info.get("erp_file"):
+            # The pool drops this connection and opens a new one, which fails (mode=rw)
+            # while the file is gone.
+            raise DisconnectionError("the ERP database file changed")
+
+    event.listen(engine.sync_engine, "connect", opened)
+    event.listen(engine.sync_engine, "checkout", checked_out)
+
+
 def create_erp_engine(url: str) -> AsyncEngine:
-    if make_url(url).get_backend_name() == "sqlite":
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True)
+    if not parsed.database or parsed.database == ":memory:":
         return create_async_engine(engine_url(url), poolclass=NullPool)
-    return create_async_engine(url, pool_pre_ping=True)
+    engine = create_async_engine(engine_url(url))
+    _watch_file(engine, parsed.database)
+    return engine
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -108,6 +141,11 @@ class SqlGateway:
     # --- the query
 
     def _select(self) -> Select[Any]:
+        """The customer columns and both addresses, joined: built once per gateway."""
+        return self._joined
+
+    @cached_property
+    def _joined(self) -> Select[Any]:
         m = self.mapping.customer
         c = self.customers.c
         picked: list[ColumnElement[Any]] = [col.label(f"c_{col.name}") for col in c]
@@ -127,6 +165,13 @@ class SqlGateway:
                 ]
                 picked.append(alias.c[a.role].label(f"{role}__present"))
         return select(*picked).select_from(source)
+
+    @cached_property
+    def _by_numbers(self) -> Select[Any]:
+        """``get_customers``' statement: the numbers travel as an expanding parameter, so the
+        statement is built and keyed once rather than per call."""
+        number = self.customers.c[self.mapping.customer.number]
+        return self._select().where(number.in_(bindparam("numbers", expanding=True)))
 
     def _record(self, row: Row[Any], fetched_at: dt.datetime) -> ErpCustomer:
         m = self.mapping.customer
@@ -172,11 +217,9 @@ class SqlGateway:
         wanted = list(dict.fromkeys(numbers))
         if not wanted:
             return {}
-        number = self.customers.c[self.mapping.customer.number]
-        statement = self._select().where(number.in_(wanted))
         try:
             async with self.engine.connect() as conn:
-                rows = (await conn.execute(statement)).all()
+                rows = (await conn.execute(self._by_numbers, {"numbers": wanted})).all()
         except SQLAlchemyError as exc:
             raise ErpUnavailable(f"ERP database error: {exc}", operation="get_customers") from exc
         now = dt.datetime.now(dt.UTC)

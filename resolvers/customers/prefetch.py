@@ -13,43 +13,89 @@ date, bad arguments) are left to the field resolver, which reports any error its
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    IntValueNode,
+    NullValueNode,
+    StringValueNode,
+    VariableNode,
+)
 
 from resolvers.crm.interactions.paging import interaction_page
+from resolvers.document_memo import DocumentMemo
 from resolvers.errors import FrontdeskError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping
 
-    from strawberry.types.nodes import Selection
+    from graphql import FragmentDefinitionNode, SelectionSetNode, ValueNode
 
     from resolvers.context import Info
 
 PLAIN_ARGUMENTS = frozenset({"first", "after"})
+UNKNOWN = object()
+"""An argument value the prefetch does not interpret: the field resolver will."""
 
 
-def _fields(selections: Sequence[Selection], name: str) -> Iterator[SelectedField]:
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            if selection.name == name:
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """One plain ``interactions`` field under the customer: its argument nodes."""
+
+    first: ValueNode | None
+    after: ValueNode | None
+
+
+def _fields(
+    selection_set: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> Iterator[FieldNode]:
+    if selection_set is None:
+        return
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if selection.name.value == "interactions":
                 yield selection
-        elif isinstance(selection, (FragmentSpread, InlineFragment)):
-            yield from _fields(selection.selections, name)
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in seen:
+                yield from _fields(fragment.selection_set, fragments, seen | {name})
 
 
-def _int(value: object) -> int | bool | None:
-    """``first`` as given: an int from a variable, the literal's text from the document
-    (strawberry does not coerce literals in ``selected_fields``); False when neither."""
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            return False
-    return False
+def _plan(
+    field_nodes: list[FieldNode], fragments: Mapping[str, FragmentDefinitionNode]
+) -> tuple[_Wanted, ...]:
+    wanted: list[_Wanted] = []
+    for node in field_nodes:
+        for field in _fields(node.selection_set, fragments):
+            arguments = {argument.name.value: argument.value for argument in field.arguments or ()}
+            if PLAIN_ARGUMENTS.issuperset(arguments):
+                wanted.append(_Wanted(arguments.get("first"), arguments.get("after")))
+    return tuple(wanted)
+
+
+_PLANS: DocumentMemo[tuple[_Wanted, ...]] = DocumentMemo()
+
+
+def _value(node: ValueNode | None, variables: Mapping[str, Any]) -> object:
+    """The argument's value as the resolver will get it; ``UNKNOWN`` for anything else."""
+    if node is None or isinstance(node, NullValueNode):
+        return None
+    if isinstance(node, VariableNode):
+        return variables.get(node.name.value)
+    if isinstance(node, IntValueNode):
+        return int(node.value)
+    if isinstance(node, StringValueNode):
+        return node.value
+    return UNKNOWN
 
 
 def _retrieved(future: asyncio.Future[Any]) -> None:
@@ -59,18 +105,27 @@ def _retrieved(future: asyncio.Future[Any]) -> None:
 
 
 def prefetch_crm(info: Info, number: str) -> None:
-    """Queue the customer's plain ``interactions`` pages on their loader (no await)."""
-    for selected in info.selected_fields:
-        for field in _fields(selected.selections, "interactions"):
-            arguments = field.arguments
-            if not PLAIN_ARGUMENTS.issuperset(arguments):
-                continue
-            first, after = _int(arguments.get("first")), arguments.get("after")
-            if first is False or (after is not None and not isinstance(after, str)):
-                continue
-            try:
-                page = interaction_page(first=first, after=after, kind=None, since=None, until=None)
-            except FrontdeskError:
-                continue
-            loading = info.context.loaders.interactions_by_customer.load((number, page))
-            asyncio.ensure_future(loading).add_done_callback(_retrieved)
+    """Queue the customer's plain ``interactions`` pages on their loader (no await).
+
+    Which fields to prefetch is read from the document once (``DocumentMemo``): the
+    selection is the same on every request that sends the same query text."""
+    raw = info._raw_info
+    field_nodes = raw.field_nodes
+    plan = _PLANS.get(field_nodes[0]) if field_nodes else ()
+    if plan is None:
+        plan = _PLANS.put(field_nodes[0], _plan(field_nodes, raw.fragments))
+    # graphql-core's ``VariableValues``; a plain dict where a caller built the info itself
+    given: Any = raw.variable_values
+    variables: Mapping[str, Any] = getattr(given, "coerced", given)
+    for wanted in plan:
+        first, after = _value(wanted.first, variables), _value(wanted.after, variables)
+        if first is not None and (not isinstance(first, int) or isinstance(first, bool)):
+            continue
+        if after is not None and not isinstance(after, str):
+            continue
+        try:
+            page = interaction_page(first=first, after=after, kind=None, since=None, until=None)
+        except FrontdeskError:
+            continue
+        loading = info.context.loaders.interactions_by_customer.load((number, page))
+        asyncio.ensure_future(loading).add_done_callback(_retrieved)

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.support.graphql import gql
-from tests.support.security import make_api_key
+from tests.support.security import http_client, make_api_key
 
 if TYPE_CHECKING:
     import httpx
 
     from tests.support.databases import Store
-    from tests.support.security import ClientFor
+    from tests.support.security import AppWith, ClientFor
 
 QUERY = {"query": "{ apiVersion }"}
 
@@ -72,19 +72,69 @@ async def test_bearer_and_x_api_key_both_work(
         assert isinstance(response.json()["data"]["apiVersion"], str)
 
 
-async def test_a_revoked_key_is_401(anonymous_client: httpx.AsyncClient, store: Store) -> None:
+async def revoke(store: Store, name: str) -> None:
     from crm_store.repositories.api_keys import ApiKeyRepository
 
-    key = await make_api_key(store, "service", name="to revoke")
-    headers = {"X-API-Key": key}
-    assert (await anonymous_client.post("/graphql", json=QUERY, headers=headers)).status_code == 200
     async with store.sessionmaker() as session:
         repository = ApiKeyRepository(session)
-        (row,) = [r for r in await repository.all() if r.name == "to revoke"]
+        (row,) = [r for r in await repository.all() if r.name == name]
         await repository.revoke(row.id)
         await session.commit()
-    response = await anonymous_client.post("/graphql", json=QUERY, headers=headers)
-    assert response.status_code == 401
+
+
+async def test_a_revoked_key_is_401_on_its_next_request_without_the_key_cache(
+    app_with: AppWith, store: Store
+) -> None:
+    app = await app_with(api_key_cache_seconds=0)
+    key = await make_api_key(store, "service", name="to revoke")
+    async with http_client(app, key) as http:
+        assert (await http.post("/graphql", json=QUERY)).status_code == 200
+        await revoke(store, "to revoke")
+        assert (await http.post("/graphql", json=QUERY)).status_code == 401
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_valid_key_is_remembered_for_the_cache_window_only(store: Store) -> None:
+    """Within the window a revoked key still authenticates without a store round trip;
+    once it passes, and for a fresh check (open subscriptions), the key is refused."""
+    from api.auth.authenticator import Authenticator
+    from api.auth.jwt import JwtSettings
+
+    clock = Clock()
+    authenticator = Authenticator(
+        lambda: store.sessionmaker, JwtSettings(), key_cache_seconds=5, clock=clock
+    )
+    key = await make_api_key(store, "sales", name="remembered")
+    first = await authenticator.authenticate(key)
+    assert first is not None
+    assert first.name == "remembered"
+    await revoke(store, "remembered")
+    clock.now += 4
+    assert await authenticator.authenticate(key) == first
+    assert await authenticator.authenticate(key, fresh=True) is None
+    clock.now += 2
+    assert await authenticator.authenticate(key) is None
+
+
+async def test_a_refused_key_is_not_remembered(store: Store) -> None:
+    """Only valid keys are cached: a wrong secret for a real prefix stays wrong, the real key
+    works at once."""
+    from api.auth.authenticator import Authenticator
+    from api.auth.jwt import JwtSettings
+
+    authenticator = Authenticator(lambda: store.sessionmaker, JwtSettings(), key_cache_seconds=60)
+    key = await make_api_key(store, "sales", name="right one")
+    wrong = key[:-4] + ("AAAA" if not key.endswith("AAAA") else "BBBB")
+    assert await authenticator.authenticate(wrong) is None
+    assert await authenticator.authenticate(wrong) is None
+    assert (await authenticator.authenticate(key)) is not None
 
 
 async def test_use_of_a_key_is_recorded_and_only_its_hash_is_stored(

@@ -51,6 +51,27 @@ async def test_cors_preflight_is_allowed_for_listed_origins_only(
 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+async def test_without_listed_origins_no_browser_origin_is_allowed(
+    app_with: Callable[..., Awaitable[Starlette]], store: Store
+) -> None:
+    app = await app_with()
+    key = await make_api_key(store, "sales")
+    async with http_client(app) as http:
+        preflight_answer = await http.options(
+            "/graphql", headers=preflight("https://app.example.test")
+        )
+        actual = await http.post(
+            "/graphql",
+            json=QUERY,
+            headers={"Origin": "https://app.example.test", "Authorization": f"Bearer {key}"},
+        )
+    assert preflight_answer.status_code >= 400
+    assert "access-control-allow-origin" not in preflight_answer.headers
+    assert actual.status_code == 200
+    assert "access-control-allow-origin" not in actual.headers
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 async def test_a_body_over_the_limit_is_413(
     app_with: Callable[..., Awaitable[Starlette]], store: Store
 ) -> None:

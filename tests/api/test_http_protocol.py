@@ -84,3 +84,17 @@ async def test_introspection_can_be_turned_off(
         allowed = await http.post("/graphql", json={"query": "{ __typename }"})
     assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert allowed.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_a_subscription_over_http_is_refused_with_a_pointer_to_the_websocket(
+    client: httpx.AsyncClient,
+) -> None:
+    document = 'subscription { customerChanged(numbers: ["C10001"]) { number } }'
+    for accept in (NEW, OLD):
+        response = await client.post("/graphql", json={"query": document}, headers=accept)
+        assert response.status_code == 400, response.text
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_REQUEST"
+        assert "WebSocket" in error["message"]
+    response = await client.get("/graphql", params={"query": document}, headers=NEW)
+    assert response.status_code == 400, response.text

@@ -179,3 +179,20 @@ async def test_roles_and_partner_come_from_the_configured_claims(
         scoped = await gql(http, mutation, variables, expect_errors=True)
     # A token with a partner id is a partner principal, whatever roles it claims.
     assert scoped["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_token_is_503_not_401_while_the_jwks_cannot_be_fetched(
+    app_with: Callable[..., Awaitable[Starlette]], rsa_key: rsa.RSAPrivateKey
+) -> None:
+    """The identity provider down says nothing about the token: try again later, not "bad
+    credentials" (clients would drop a valid session on a 401)."""
+    app = await app_with(
+        jwt_jwks_url="http://127.0.0.1:1/realms/frontdesk/protocol/openid-connect/certs",
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+    )
+    async with http_client(app, rs256(rsa_key)) as http:
+        response = await http.post("/graphql", json={"query": ME})
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["errors"][0]["extensions"]["code"] == "AUTH_UNAVAILABLE"

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bench.baselines.data import demo_customers
 from bench.baselines.memory_erp import InMemoryErpGateway
 from erp_gateway.call_count import track_calls
+from erp_gateway.errors import ErpUnavailable
 from erp_gateway.latency import LatencyErpGateway
 from erp_gateway.port import ErpGateway
 from erp_gateway.records import Address, AddressRole, CustomerQuery
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from erp_gateway.records import ErpCustomer
 
 
 def _gateway(latency_s: float = 0.0) -> LatencyErpGateway:
@@ -59,6 +66,48 @@ async def test_every_call_waits_at_least_the_configured_delay() -> None:
     started = time.perf_counter()
     await gateway.get_customers(["C00001"])
     assert time.perf_counter() - started >= 0.03
+
+
+class SlowInner(InMemoryErpGateway):
+    """An ERP that works ``work_s`` on every read (or fails after it)."""
+
+    def __init__(self, work_s: float, *, fail: bool = False) -> None:
+        super().__init__(demo_customers())
+        self.work_s = work_s
+        self.fail = fail
+
+    async def get_customers(self, numbers: Sequence[str]) -> Mapping[str, ErpCustomer]:
+        await asyncio.sleep(self.work_s)
+        if self.fail:
+            raise ErpUnavailable("down", operation="get_customers")
+        return await super().get_customers(numbers)
+
+
+async def test_the_delay_is_the_whole_call_not_added_to_the_erps_own_work() -> None:
+    """ERP latency is a known quantity: a call whose inner work takes 0.2 s of a 0.3 s
+    latency lasts about 0.3 s, not the 0.5 s of work plus delay."""
+    gateway = LatencyErpGateway(SlowInner(0.2), latency_s=0.3)
+    started = time.perf_counter()
+    found = await gateway.get_customers(["C00001"])
+    elapsed = time.perf_counter() - started
+    assert list(found) == ["C00001"]
+    assert 0.3 <= elapsed < 0.45
+
+
+async def test_an_inner_call_longer_than_the_delay_lasts_as_long_as_it_takes() -> None:
+    gateway = LatencyErpGateway(SlowInner(0.2), latency_s=0.05)
+    started = time.perf_counter()
+    await gateway.get_customers(["C00001"])
+    assert time.perf_counter() - started >= 0.2
+
+
+async def test_an_error_also_comes_back_after_the_delay() -> None:
+    gateway = LatencyErpGateway(SlowInner(0.0, fail=True), latency_s=0.05)
+    started = time.perf_counter()
+    with pytest.raises(ErpUnavailable):
+        await gateway.get_customers(["C00001"])
+    assert time.perf_counter() - started >= 0.05
+    assert gateway.calls == {"get_customers": 1}
 
 
 def test_a_negative_delay_is_refused() -> None:

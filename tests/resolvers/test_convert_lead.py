@@ -290,3 +290,37 @@ async def test_the_leads_campaign_memberships_become_the_customers(
             }
         },
     }
+
+
+async def test_the_leads_opportunities_follow_it_to_the_customer(
+    client: httpx.AsyncClient,
+) -> None:
+    lead = await qualified_lead(client, name="Ada Buyer", email="ada@buyer.example")
+    created = await gql(
+        client,
+        """mutation($i: CreateOpportunityInput!) {
+          createOpportunity(input: $i) { opportunity { id } userErrors { code } } }""",
+        {"i": {"name": "First order", "leadId": lead["id"]}},
+    )
+    assert created["data"]["createOpportunity"]["userErrors"] == []
+    opportunity_id = created["data"]["createOpportunity"]["opportunity"]["id"]
+
+    converted = await convert(client, lead["id"], str(uuid.uuid4()))
+    assert converted["userErrors"] == []
+    number = converted["customer"]["number"]
+
+    body = await gql(
+        client,
+        """query($n: String!, $o: ID!) {
+          customer(number: $n) { opportunities { edges { node { id name } } } }
+          node(id: $o) { ... on Opportunity { customer { number } lead { id } } }
+        }""",
+        {"n": number, "o": opportunity_id},
+    )
+    assert body["data"]["customer"]["opportunities"]["edges"] == [
+        {"node": {"id": opportunity_id, "name": "First order"}}
+    ]
+    assert body["data"]["node"] == {
+        "customer": {"number": number},
+        "lead": {"id": lead["id"]},
+    }

@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pytest
+
 from api.settings import Settings
 from crm_store.models import Direction, InteractionKind, InteractionRow
 from tests.support.erp import CountingGateway, running_app
@@ -154,15 +156,30 @@ class WatchingGateway(CountingGateway):
         return await super().get_customers(numbers)
 
 
+CUSTOMER_BY_FRAGMENT = """
+query One($number: String!, $last: Int) {
+  customer(number: $number) { ...History }
+}
+fragment History on Customer {
+  name creditLimit { amount }
+  ... on Customer { interactions(first: $last) { totalCount edges { node { subject } } } }
+}"""
+
+
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [(CUSTOMER, {}), (CUSTOMER_BY_FRAGMENT, {"last": 5})],
+    ids=["literal", "fragment-and-variable"],
+)
 async def test_the_crm_query_runs_while_the_erp_call_is_in_flight(
-    tmp_path: Path, demo_erp: DemoErp, store: Store
+    tmp_path: Path, demo_erp: DemoErp, store: Store, document: str, variables: dict[str, int]
 ) -> None:
     await seed_interactions(store, ["C10007"], each=6)
     watching = WatchingGateway(demo_erp.adapter())
     async with running_app(settings_for(tmp_path, demo_erp), store, watching) as (client, _):
         with store.count_queries() as counter:
             watching.counter = counter
-            body = await gql(client, CUSTOMER, {"number": "C10007"})
+            body = await gql(client, document, {"number": "C10007", **variables})
     customer = body["data"]["customer"]
     assert customer["name"]
     assert customer["interactions"]["totalCount"] == 6

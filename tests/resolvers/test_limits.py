@@ -142,3 +142,21 @@ async def test_introspection_can_be_disabled() -> None:
 async def test_lowered_limits_apply(depth: int) -> None:
     limits = QueryLimits(max_depth=depth)
     assert (await run(nested(depth + 1) if depth > 1 else "{ item { id } }", limits)).data is None
+
+
+async def test_a_remembered_pass_holds_only_for_the_same_variables_and_limits() -> None:
+    """With the parser cache the document object repeats; a pass is remembered per variables
+    and limits, so a bigger `first` or a lower limit is still refused."""
+    from strawberry.extensions import ParserCache
+
+    cached = strawberry.Schema(query=Query, extensions=[DocumentLimits, ParserCache])
+    document = "query Q($n: Int) { item { items(first: $n) { id } } }"
+
+    async def run_cached(n: int, limits: QueryLimits) -> Any:
+        context = SimpleNamespace(limits=limits)
+        return await cached.execute(document, context_value=context, variable_values={"n": n})
+
+    assert (await run_cached(5, QueryLimits())).errors is None
+    assert (await run_cached(5, QueryLimits())).errors is None
+    assert rejection(await run_cached(20_000, QueryLimits()))["limit"] == "cost"
+    assert rejection(await run_cached(5, QueryLimits(max_cost=3)))["limit"] == "cost"

@@ -121,13 +121,17 @@ class DemoErp:
     """A private copy of the seeded demo ERP that a test may take down and bring back."""
 
     path: Path
+    made: list[SqlGateway] = field(default_factory=list)
+    """Every adapter handed out: closed when the test ends (their connections are pooled)."""
 
     @property
     def url(self) -> str:
         return f"sqlite+aiosqlite:///{self.path}"
 
     def adapter(self) -> SqlGateway:
-        return SqlGateway.from_config(url=self.url)
+        gateway = SqlGateway.from_config(url=self.url)
+        self.made.append(gateway)
+        return gateway
 
     def take_down(self) -> None:
         """The ERP's database disappears: every call now fails as a real outage would."""
@@ -145,11 +149,14 @@ async def demo_erp_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_erp(demo_erp_template: Path, tmp_path: Path) -> DemoErp:
+async def demo_erp(demo_erp_template: Path, tmp_path: Path) -> AsyncIterator[DemoErp]:
     target = tmp_path / "erp" / "demo-erp.sqlite3"
     target.parent.mkdir()
     shutil.copyfile(demo_erp_template, target)
-    return DemoErp(target)
+    erp = DemoErp(target)
+    yield erp
+    for gateway in erp.made:
+        await gateway.close()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tests.support.databases import Store
 
     ClientFor = Callable[..., Awaitable[httpx.AsyncClient]]
+    AppWith = Callable[..., Awaitable[Starlette]]
 
 BASE_URL = "http://frontdesk.test"
 

@@ -136,3 +136,29 @@ async def test_every_lead_history_obeys_the_rules(store: Store) -> None:
         assert status is lead.status
         assert lead.version == 1 + len(history)
         assert (lead.converted_customer_number is not None) is (status is LeadStatus.CONVERTED)
+
+
+async def test_demo_dates_follow_the_day_it_is_seeded(store: Store) -> None:
+    """Seeded today, the demo lies in the year before yesterday 09:00 UTC, with activity in
+    the last 90 days: the default KPI window is never empty, whenever the demo is made."""
+    import datetime as dt
+
+    from workflows.crm_demo import demo_anchor
+
+    await seed(store)
+    _, _, interactions = await snapshot(store)
+    anchor = demo_anchor()
+    assert anchor <= dt.datetime.now(dt.UTC) - dt.timedelta(hours=15)
+    when = [row[2] if row[2].tzinfo else row[2].replace(tzinfo=dt.UTC) for row in interactions]
+    assert max(when) <= anchor
+    assert min(when) >= anchor - dt.timedelta(days=366)
+    assert any(at >= anchor - dt.timedelta(days=90) for at in when)
+
+
+def test_the_anchor_is_the_day_before_at_nine_utc() -> None:
+    import datetime as dt
+
+    from workflows.crm_demo import demo_anchor
+
+    late = dt.datetime(2027, 3, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert demo_anchor(late) == dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)

@@ -40,7 +40,7 @@ query($since: DateTime!, $until: DateTime!) {
 async def seed(store: Store) -> None:
     uow = UnitOfWork(store.sessionmaker)
     try:
-        await seed_crm_demo(uow)
+        await seed_crm_demo(uow, anchor=ANCHOR)
         await uow.commit()
     finally:
         await uow.close()
