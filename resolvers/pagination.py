@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from functools import partial
+from typing import Any, Generic, TypeVar
 
 import orjson
 import strawberry
 
 from resolvers.errors import BadUserInput
+from resolvers.execution.hints import value_at_hand
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -33,10 +35,18 @@ class PageInfo:
     end_cursor: str | None
 
 
+def _edge_cursor(root: Edge[Any]) -> str:
+    return encode_cursor(root.keyset())
+
+
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
+    """One item and where it sits; the cursor is encoded only when a client asks for it."""
+
+    cursor: str = strawberry.field(resolver=_edge_cursor, metadata=value_at_hand(_edge_cursor))
     node: T
+    keyset: strawberry.Private[Callable[[], Sequence[CursorValue]]]
+    """The item's place in its list, computed only when a cursor is encoded."""
 
 
 @strawberry.type
@@ -86,14 +96,23 @@ def connection(
 ) -> Connection[T]:
     """Build a page from up to ``first + 1`` rows fetched after the cursor."""
     page = rows[:first]
-    edges = [Edge(cursor=encode_cursor(cursor_of(row)), node=node_of(row)) for row in page]
+    edges = [Edge(node=node_of(row), keyset=partial(cursor_of, row)) for row in page]
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > first,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info=page_info(
+            edges, has_next_page=len(rows) > first, has_previous_page=after is not None
         ),
         total_count=total_count,
+    )
+
+
+def page_info(
+    edges: Sequence[Edge[Any]], *, has_next_page: bool, has_previous_page: bool
+) -> PageInfo:
+    """Where the page of ``edges`` sits: the cursors of its first and last edge."""
+    return PageInfo(
+        has_next_page=has_next_page,
+        has_previous_page=has_previous_page,
+        start_cursor=encode_cursor(edges[0].keyset()) if edges else None,
+        end_cursor=encode_cursor(edges[-1].keyset()) if edges else None,
     )

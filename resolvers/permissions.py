@@ -18,7 +18,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from resolvers.context import Info
+from resolvers.context import Context, Info
 from resolvers.errors import ErrorCode, FrontdeskError
 from resolvers.principal import Principal, Role
 
@@ -139,7 +139,12 @@ class _Requires(BasePermission):
     capability: Capability
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        return can(info.context.principal, self.capability)
+        return self.allows(info.context)
+
+    def allows(self, context: Context) -> bool:
+        """The verdict for any source and arguments: it depends on the principal alone
+        (``resolvers.execution.hints.ContextPermission``)."""
+        return can(context.principal, self.capability)
 
 
 _REQUIRES: dict[Capability, type[BasePermission]] = {}

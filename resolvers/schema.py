@@ -16,6 +16,7 @@ from resolvers.crm.leads.conversion import LeadConversionMutation
 from resolvers.crm.schema_parts import CRM_MUTATIONS, CRM_NODE_LOADERS, CRM_QUERIES
 from resolvers.customers.mutations import CustomerMutation
 from resolvers.customers.queries import CustomerQueries, customer_node
+from resolvers.execution import PlannedExecutor
 from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
 from resolvers.limits import DocumentLimits
 from resolvers.node import Node, NodeLoader, NodeRegistry
@@ -91,7 +92,11 @@ def build_schema() -> strawberry.Schema:
     mutation = merge_types("Mutation", mutations) if mutations else None
     subscription = merge_types("Subscription", subscription_types())
     return FederationSchema(
-        query=query, mutation=mutation, subscription=subscription, extensions=extensions()
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        extensions=extensions(),
+        execution_context_class=PlannedExecutor,
     )
 
 

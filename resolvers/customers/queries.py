@@ -9,6 +9,7 @@ over the partner's customers alone.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import strawberry
 
@@ -26,12 +27,16 @@ from resolvers.pagination import (
     Edge,
     PageInfo,
     decode_cursor,
-    encode_cursor,
+    page_info,
     page_size,
 )
 from resolvers.permissions import Capability, customer_visible, require, requires, visible_customers
 
 MAX_SEARCH_LENGTH = 100
+
+
+def _keyset(number: str) -> list[str]:
+    return [number]
 
 
 async def load_customer(info: Info, number: str, *, prefetch: bool = False) -> Customer | None:
@@ -130,16 +135,13 @@ class CustomerQueries:
             raise ErpUnavailableError.because(exc) from exc
         erp.note(Fetched(record) for record in page.items)
         edges = [
-            Edge(cursor=encode_cursor([record.number]), node=Customer.from_erp(record))
+            Edge(node=Customer.from_erp(record), keyset=partial(_keyset, record.number))
             for record in page.items
         ]
         return Connection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                edges, has_next_page=page.has_next, has_previous_page=after is not None
             ),
             total_count=page.total if page.total is not None else len(edges),
         )

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from crm_store.models.enums import ComplaintStatus as StoredStatus
+from crm_store.models.enums import Direction as StoredDirection
+from crm_store.models.enums import InteractionKind as StoredKind
 from crm_store.models.interactions import InteractionRow
 from resolvers.context import Info
 from resolvers.crm.enums import ComplaintStatus, Direction, InteractionKind
@@ -19,6 +22,12 @@ if TYPE_CHECKING:
     from resolvers.crm.leads.types import Lead
     from resolvers.customers.types import Customer
     from resolvers.sales.complaints import ComplaintTransition
+
+
+# The store's enums -> the schema's (same names and values); a page converts hundreds.
+_KINDS = {stored: InteractionKind(stored.value) for stored in StoredKind}
+_DIRECTIONS = {stored: Direction(stored.value) for stored in StoredDirection}
+_STATUSES = {stored: ComplaintStatus(stored.value) for stored in StoredStatus}
 
 
 @scoped(Capability.READ_CUSTOMERS, customer="customer_number")
@@ -49,18 +58,18 @@ class Interaction(Node):
 
     @classmethod
     def from_row(cls, row: InteractionRow) -> Interaction:
+        status = row.complaint_status
+        key = row.id
         return cls(
-            id=to_global_id("Interaction", row.id),
-            kind=InteractionKind(row.kind.value),
-            direction=Direction(row.direction.value),
+            id=to_global_id("Interaction", key),
+            kind=_KINDS[row.kind],
+            direction=_DIRECTIONS[row.direction],
             subject=row.subject,
             body=row.body,
             occurred_at=row.occurred_at,
             owner=row.owner,
             customer_number=row.customer_number,
-            complaint_status=(
-                ComplaintStatus(row.complaint_status.value) if row.complaint_status else None
-            ),
+            complaint_status=_STATUSES[status] if status else None,
             assignee=row.assignee,
             resolution=row.resolution,
             resolved_at=row.resolved_at,
@@ -68,7 +77,7 @@ class Interaction(Node):
             resolved_by=row.resolved_by,
             lead_id=row.lead_id,
             contact_id=row.contact_id,
-            id_key=row.id,
+            id_key=key,
         )
 
     @strawberry.field(description="The customer, when it is attached to one.")

@@ -1,0 +1,498 @@
+"""``PlannedExecutor``: graphql-core's executor, with planned queries run field by field.
+
+Installed with ``Schema(execution_context_class=PlannedExecutor)``. For a query it looks up
+(or compiles) the operation's plan (``plan.py``, ``cache.py``) and runs it; everything else
+(mutations, subscriptions, an abort signal, hooks, resolver middleware, documents the plan
+does not cover) goes to graphql-core's ``execute_operation`` unchanged.
+
+Running a plan follows graphql-core's algorithm step for step, only with the decisions
+taken once per document instead of once per value: the same resolver calls in the same
+order, the same awaitables gathered at the same places (so DataLoader batches and the order
+of errors are the same), the same ``handle_field_error`` and ``CollectedErrors`` (so null
+propagation, error paths and locations are the same). What it saves is the per-field work
+around the resolvers: collecting subfields, building a resolve info for fields that never
+read one, dispatching on the return type, and argument coercion repeated for every item of
+a list. Fields the plan marks ``GENERIC`` are handed to graphql-core's ``execute_field``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable
+from decimal import Decimal
+from enum import Enum
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+from uuid import UUID
+from weakref import WeakKeyDictionary
+
+import structlog
+from graphql import GraphQLError, GraphQLSchema, OperationType
+from graphql.execution.executor import collect_iterator_awaitables, invalid_return_type_error
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from resolvers.execution.cache import PlanCache
+from resolvers.execution.hints import NOT_AT_HAND
+from resolvers.execution.plan import (
+    AT_HAND,
+    ATTRIBUTE,
+    LEAF,
+    OBJECT,
+    RESOLVER,
+    TYPENAME,
+    Compiler,
+    Completion,
+    FieldPlan,
+    ObjectPlan,
+    Unsupported,
+)
+
+if TYPE_CHECKING:
+    from graphql import GraphQLResolveInfo
+    from graphql.execution import ExecutionResult, ExperimentalIncrementalExecutionResults
+
+    Result = ExecutionResult | ExperimentalIncrementalExecutionResults
+    ResolveInfo = GraphQLResolveInfo[Any]
+
+log = structlog.get_logger("frontdesk.graphql")
+
+PLAN_CACHE_SIZE: Final = 256
+
+_NEVER_AWAITABLE: Final = frozenset(
+    {type(None), bool, int, float, str, dt.datetime, dt.date, dt.time, Decimal, UUID}
+)
+"""Built-in value types with no ``__await__`` and no instance attributes to add one."""
+
+_SHAREABLE_ARGUMENTS: Final = frozenset({type(None), bool, int, float, str})
+"""Argument values that no resolver can change: one coerced dict serves every item."""
+
+
+class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor that runs planned queries with less work per field."""
+
+    plan_caches: ClassVar[WeakKeyDictionary[GraphQLSchema, PlanCache]] = WeakKeyDictionary()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._arguments: dict[FieldPlan, dict[str, Any]] = {}
+        self._gates: dict[FieldPlan, bool] = {}
+
+    # -- choosing the way ---------------------------------------------------------------
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        plan = self.plan() if serially is None else None
+        if plan is None:
+            return super().execute_operation(serially)
+        return self._execute_plan(plan)
+
+    def plan(self) -> ObjectPlan | None:
+        """This operation's plan, or ``None`` when graphql-core must run it."""
+        if (
+            self.operation.operation is not OperationType.QUERY
+            or self.abort_signal is not None
+            or self.hooks is not None
+            or (self.middleware_manager is not None and self.middleware_manager.middlewares)
+        ):
+            return None
+        cache = self.plan_caches.get(self.schema)
+        if cache is None:
+            cache = self.plan_caches.setdefault(self.schema, PlanCache(PLAN_CACHE_SIZE))
+        return cache.plan(
+            self.operation, self.fragments, self.variable_values.coerced, self._compile
+        )
+
+    def _compile(self) -> ObjectPlan | None:
+        compiler = Compiler(
+            self.schema,
+            self.fragments,
+            self.variable_values,
+            self.operation,
+            self.hide_suggestions,
+        )
+        try:
+            return compiler.root()
+        except (Unsupported, GraphQLError):
+            return None
+        except Exception:  # a plan that cannot be made must not fail the request
+            log.warning("query plan failed; graphql-core runs the operation", exc_info=True)
+            return None
+
+    # -- the operation ------------------------------------------------------------------
+
+    def _execute_plan(self, plan: ObjectPlan) -> Any:
+        """``execute_operation`` for a planned query."""
+        try:
+            result = self._execute_fields(plan, self.root_value, None)
+            if type(result) is CoroutineType:
+                return self._await_response(result)
+            data = result
+        except GraphQLError as error:
+            self.collected_errors.add(error, None)
+            return self.finish(self.build_response(None))
+        return self.finish(self.build_response(data))
+
+    async def _await_response(self, result: Awaitable[dict[str, Any]]) -> Result:
+        try:
+            data = await result
+        except GraphQLError as error:
+            self.collected_errors.add(error, None)
+            return self.build_response(None)
+        except Exception:
+            await self.cancel_incremental_work()
+            self.run_async_work_finished_hook()
+            raise
+        return self.build_response(data)
+
+    # -- fields of an object ------------------------------------------------------------
+
+    def _execute_fields(self, plan: ObjectPlan, source: Any, path: Path | None) -> Any:
+        """``execute_fields``: a dict, or a coroutine of it when a field is awaitable."""
+        results: dict[str, Any] = {}
+        pending: list[str] | None = None
+        try:
+            for field in plan.fields:
+                kind = field.kind
+                if kind == ATTRIBUTE:
+                    try:
+                        value = getattr(source, field.attribute)
+                    except Exception as error:  # a field error, as in graphql-core
+                        results[field.response_name] = self._failed(field, path, error)
+                        continue
+                    if type(value) is field.fast_type:
+                        results[field.response_name] = value
+                        continue
+                    completed = self._complete_field(field, path, value, None)
+                elif kind == AT_HAND:
+                    completed = self._execute_at_hand(field, source, path)
+                elif kind == RESOLVER:
+                    completed = self._execute_resolver(field, source, path)
+                elif kind == TYPENAME:
+                    results[field.response_name] = plan.name
+                    continue
+                else:
+                    completed = self.execute_field(
+                        plan.object_type,
+                        source,
+                        field.details,
+                        Path(path, field.response_name, plan.name),
+                        None,
+                    )
+                    if completed is Undefined:
+                        continue
+                    if self.is_awaitable(completed) and type(completed) is not CoroutineType:
+                        completed = _coroutine(completed)
+                results[field.response_name] = completed
+                if type(completed) is CoroutineType:
+                    if pending is None:
+                        pending = [field.response_name]
+                    else:
+                        pending.append(field.response_name)
+        except Exception:
+            if pending:
+                self.settle_in_background([results[name] for name in pending])
+            raise
+        if pending is None:
+            return results
+        return self._gather_fields(results, pending)
+
+    async def _gather_fields(self, results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+        if len(pending) == 1:
+            name = pending[0]
+            results[name] = await results[name]
+        else:
+            awaited = await gather_with_cancel(*(results[name] for name in pending))
+            results.update(zip(pending, awaited, strict=True))
+        return results
+
+    # -- one field ----------------------------------------------------------------------
+
+    def _execute_at_hand(self, field: FieldPlan, source: Any, path: Path | None) -> Any:
+        """A declared read of the source, or the real resolver when it cannot answer."""
+        if field.gate:
+            allowed = self._gates.get(field)
+            if allowed is None:
+                context = self.context_value
+                allowed = all(permission.allows(context) for permission in field.gate)
+                self._gates[field] = allowed
+            if not allowed:
+                return self._execute_resolver(field, source, path)
+        try:
+            value = field.read(source)  # type: ignore[misc]
+        except Exception:  # the resolver raises it again, where it belongs
+            return self._execute_resolver(field, source, path)
+        if value is NOT_AT_HAND:
+            return self._execute_resolver(field, source, path)
+        if type(value) is field.fast_type:
+            return value
+        return self._complete_field(field, path, value, None)
+
+    def _execute_resolver(self, field: FieldPlan, source: Any, parent: Path | None) -> Any:
+        """``execute_field`` for a field with a resolver."""
+        path = Path(parent, field.response_name, field.parent_name)
+        info = self.build_resolve_info(field.definition, field.nodes, field.parent_type, path)
+        try:
+            arguments = self._arguments_of(field) if field.takes_arguments else {}
+            result = field.resolve(source, info, **arguments)  # type: ignore[misc]
+            if self.is_awaitable(result):
+                return self._complete_awaitable_value(field, info, path, result)
+            completed = self._complete(field.completion, field, result, path, info)  # type: ignore[arg-type]
+            if type(completed) is CoroutineType:
+                return self._await_completed(field, path, completed)
+            return completed
+        except Exception as raw_error:  # a field error, as in graphql-core
+            self.handle_field_error(raw_error, field.return_type, field.details, path)
+            return None
+
+    def _complete_field(
+        self, field: FieldPlan, parent: Path | None, result: Any, info: ResolveInfo | None
+    ) -> Any:
+        """``execute_field`` after its resolver returned ``result``."""
+        completion: Completion = field.completion  # type: ignore[assignment]
+        if completion.kind == LEAF and (
+            type(result) in _NEVER_AWAITABLE or type(result) is completion.enum_class
+        ):
+            # a leaf value that cannot be awaitable: no path unless it fails
+            try:
+                completed = self._complete_leaf(completion, result)
+            except Exception as raw_error:  # a field error, as in graphql-core
+                return self._failed(field, parent, raw_error)
+            if type(completed) is not CoroutineType:
+                return completed
+            path = Path(parent, field.response_name, field.parent_name)
+            return self._await_completed(field, path, completed)
+        path = Path(parent, field.response_name, field.parent_name)
+        try:
+            if self.is_awaitable(result):
+                return self._complete_awaitable_value(field, info, path, result)
+            completed = self._complete(field.completion, field, result, path, info)  # type: ignore[arg-type]
+            if type(completed) is CoroutineType:
+                return self._await_completed(field, path, completed)
+            return completed
+        except Exception as raw_error:  # a field error, as in graphql-core
+            self.handle_field_error(raw_error, field.return_type, field.details, path)
+            return None
+
+    def _failed(self, field: FieldPlan, parent: Path | None, error: Exception) -> Any:
+        path = Path(parent, field.response_name, field.parent_name)
+        self.handle_field_error(error, field.return_type, field.details, path)
+        return None
+
+    def _arguments_of(self, field: FieldPlan) -> dict[str, Any]:
+        """The field's coerced arguments: they depend on the document and the variables
+        only, so all the items of a list share them (when no resolver could change them)."""
+        arguments = self._arguments.get(field)
+        if arguments is None:
+            first = field.details[0]
+            arguments = get_argument_values(
+                field.definition,
+                first.node,
+                self.variable_values,
+                first.fragment_variable_values,
+                self.hide_suggestions,
+            )
+            if all(
+                type(value) in _SHAREABLE_ARGUMENTS or isinstance(value, Enum)
+                for value in arguments.values()
+            ):
+                self._arguments[field] = arguments
+        return arguments
+
+    async def _complete_awaitable_value(
+        self, field: FieldPlan, info: ResolveInfo | None, path: Path, result: Any
+    ) -> Any:
+        try:
+            resolved = await result
+            completed = self._complete(field.completion, field, resolved, path, info)  # type: ignore[arg-type]
+            if self.is_awaitable(completed):
+                completed = await completed
+        except Exception as raw_error:  # a field error, as in graphql-core
+            self.handle_field_error(raw_error, field.return_type, field.details, path)
+            completed = None
+        return completed
+
+    async def _await_completed(self, field: FieldPlan, path: Path, completed: Any) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:  # a field error, as in graphql-core
+            self.handle_field_error(raw_error, field.return_type, field.details, path)
+            return None
+
+    # -- completing values --------------------------------------------------------------
+
+    def _complete(
+        self,
+        completion: Completion,
+        field: FieldPlan,
+        result: Any,
+        path: Path,
+        info: ResolveInfo | None,
+    ) -> Any:
+        """``complete_value`` for one level of the field's type."""
+        kind = completion.kind
+        if kind == LEAF:
+            return self._complete_leaf(completion, result)
+        if kind == OBJECT:
+            return self._complete_object(completion, field, result, path)
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            if completion.non_null:
+                raise TypeError(completion.null_message)
+            return None
+        return self._complete_list(completion, field, result, path, info)
+
+    def _complete_leaf(self, completion: Completion, result: Any) -> Any:
+        """``complete_value`` and ``complete_leaf_value`` for a scalar or an enum."""
+        if type(result) is completion.fast_type:
+            return result
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            if completion.non_null:
+                raise TypeError(completion.null_message)
+            return None
+        if completion.enum_class is not None and type(result) is completion.enum_class:
+            name = completion.enum_names.get(result)  # type: ignore[union-attr]
+            if name is not None:
+                return name
+        coerced = completion.coerce(result)  # type: ignore[misc]
+        if coerced is Undefined or coerced is None:
+            raise TypeError(
+                f"Expected `{inspect(completion.nullable)}.coerce_output_value("
+                f"{inspect(result)})` to return non-nullable value, returned:"
+                f" {inspect(coerced)}"
+            )
+        if self.is_awaitable(coerced):
+            return _coroutine(coerced)
+        return coerced
+
+    def _complete_object(
+        self, completion: Completion, field: FieldPlan, result: Any, path: Path
+    ) -> Any:
+        """``complete_value`` and ``complete_object_value`` for an object type."""
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            if completion.non_null:
+                raise TypeError(completion.null_message)
+            return None
+        is_type_of = completion.is_type_of
+        if is_type_of is not None and not is_type_of(result, None):
+            raise invalid_return_type_error(
+                completion.nullable,  # type: ignore[arg-type]
+                result,
+                field.details,
+            )
+        return self._execute_fields(completion.plan, result, path)  # type: ignore[arg-type]
+
+    def _complete_list(
+        self,
+        completion: Completion,
+        field: FieldPlan,
+        result: Any,
+        path: Path,
+        info: ResolveInfo | None,
+    ) -> Any:
+        """``complete_list_value`` and ``complete_iterable_value``."""
+        if type(result) is not list:
+            if self.is_async_iterable(result):
+                # graphql-core's own completion: a coroutine over the iterator
+                return self.complete_list_value(
+                    completion.nullable,  # type: ignore[arg-type]
+                    field.details,
+                    info or self._field_info(field, path),
+                    path,
+                    result,
+                    None,
+                )
+            if not is_iterable(result):
+                raise GraphQLError(completion.iterable_message)
+        item: Completion = completion.item  # type: ignore[assignment]
+        item_type = item.declared_type
+        item_is_object = item.kind == OBJECT
+        is_awaitable = self.is_awaitable
+        completed_results: list[Any] = []
+        append = completed_results.append
+        awaitable_indices: list[int] = []
+        iterator = iter(result)
+        index = 0
+        try:
+            for value in iterator:
+                item_path = Path(path, index, None)
+                if is_awaitable(value):
+                    append(self._complete_awaitable_item(item, field, value, item_path, info))
+                    awaitable_indices.append(index)
+                else:
+                    try:
+                        if item_is_object:
+                            completed = self._complete_object(item, field, value, item_path)
+                        else:
+                            completed = self._complete(item, field, value, item_path, info)
+                        if type(completed) is CoroutineType:
+                            append(self._await_item(item_type, field, completed, item_path))
+                            awaitable_indices.append(index)
+                        else:
+                            append(completed)
+                    except Exception as raw_error:  # as in graphql-core
+                        self.handle_field_error(raw_error, item_type, field.details, item_path)
+                        append(None)
+                index += 1
+        except Exception:
+            awaitables = [completed_results[i] for i in awaitable_indices]
+            awaitables.extend(collect_iterator_awaitables(iterator, is_awaitable))
+            if awaitables:
+                self.settle_in_background(awaitables)
+            raise
+        if not awaitable_indices:
+            return completed_results
+        return self._gather_items(completed_results, awaitable_indices)
+
+    async def _gather_items(self, results: list[Any], indices: list[int]) -> list[Any]:
+        if len(indices) == 1:
+            index = indices[0]
+            results[index] = await results[index]
+        else:
+            awaited = await gather_with_cancel(*(results[index] for index in indices))
+            for index, value in zip(indices, awaited, strict=True):
+                results[index] = value
+        return results
+
+    async def _complete_awaitable_item(
+        self,
+        item: Completion,
+        field: FieldPlan,
+        value: Any,
+        path: Path,
+        info: ResolveInfo | None,
+    ) -> Any:
+        try:
+            resolved = await value
+            completed = self._complete(item, field, resolved, path, info)
+            if self.is_awaitable(completed):
+                completed = await completed
+        except Exception as raw_error:  # as in graphql-core
+            self.handle_field_error(raw_error, item.declared_type, field.details, path)
+            return None
+        return completed
+
+    async def _await_item(
+        self, item_type: Any, field: FieldPlan, completed: Any, path: Path
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:  # as in graphql-core
+            self.handle_field_error(raw_error, item_type, field.details, path)
+            return None
+
+    def _field_info(self, field: FieldPlan, path: Path) -> ResolveInfo:
+        """The resolve info graphql-core built for the field (at the field's own path)."""
+        while isinstance(path.key, int) and path.prev is not None:
+            path = path.prev
+        return self.build_resolve_info(field.definition, field.nodes, field.parent_type, path)
+
+
+async def _coroutine(awaitable: Awaitable[Any]) -> Any:
+    """Any awaitable as a coroutine, the one kind of awaitable the plan passes around."""
+    return await awaitable

@@ -1,0 +1,58 @@
+"""What a field may declare so that the planned executor answers it without calling it.
+
+A field whose resolver only reads its source when what it needs is at hand (a customer's ERP
+fields when the record came with the customer) declares that read with
+``metadata=value_at_hand(read)``: ``read(source)`` returns the resolver's answer, or
+``NOT_AT_HAND`` when only the resolver can tell. The planned executor calls ``read`` first
+and the real resolver (its permission classes and extensions included) whenever ``read``
+says ``NOT_AT_HAND`` or fails, so the declaration may only shorten the way to the very
+value the resolver would return.
+
+Such a field may carry permission classes that decide on the request's context alone
+(``ContextPermission``: an ``allows(context)`` that ignores source and arguments); the
+executor asks them once per operation and field. A denial goes through the real resolver,
+which raises the field's usual error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Protocol, runtime_checkable
+
+AT_HAND_KEY: Final = "frontdesk.value_at_hand"
+
+
+class _NotAtHand:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_AT_HAND"
+
+
+NOT_AT_HAND: Final = _NotAtHand()
+"""What a ``read`` returns when the value is not at hand: the resolver must run."""
+
+Read = Callable[[Any], object]
+
+
+def value_at_hand(read: Read) -> dict[str, object]:
+    """``metadata=`` for ``strawberry.field``: ``read(source)`` is the resolver's answer when
+    it is not ``NOT_AT_HAND``."""
+    return {AT_HAND_KEY: read}
+
+
+def read_of(metadata: Mapping[str, object] | None) -> Read | None:
+    """The declared ``read`` of a field's metadata, if any."""
+    if not metadata:
+        return None
+    read = metadata.get(AT_HAND_KEY)
+    return read if callable(read) else None
+
+
+@runtime_checkable
+class ContextPermission(Protocol):
+    """A permission class whose verdict depends on the request's context alone."""
+
+    def allows(self, context: Any) -> bool:
+        """The verdict of ``has_permission`` for any source and arguments."""
+        ...
