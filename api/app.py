@@ -59,7 +59,7 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
     ``FRONTDESK_CACHE_NAMESPACE``, so that deployments (and tests) sharing one Redis do not
     see each other's keys.
     """
-    schema = build_schema()
+    schema = build_schema(planned_execution=settings.planned_execution)
     if settings.debug_counters:
         schema.extensions = (*schema.extensions, DebugCounters)
     graphql = FrontdeskGraphQL(

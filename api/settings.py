@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     """Worker processes of ``frontdesk serve``; default: the number of cores."""
+    planned_execution: bool = True
+    """Run queries on the planned executor (``resolvers/execution``); false: graphql-core's."""
     gc_tuning: bool = True
     """Served processes freeze their start-up heap and collect the young generation every
     10,000 allocations (``api/gc_tuning.py``); false keeps CPython's defaults."""

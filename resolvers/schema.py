@@ -85,8 +85,12 @@ def extensions() -> Sequence[Callable[[], SchemaExtension]]:
     ]
 
 
-def build_schema() -> strawberry.Schema:
-    """The served schema: a Federation 2 subgraph (``_service``, ``_entities``, ``@key``)."""
+def build_schema(*, planned_execution: bool = True) -> strawberry.Schema:
+    """The served schema: a Federation 2 subgraph (``_service``, ``_entities``, ``@key``).
+
+    ``planned_execution`` runs queries on ``PlannedExecutor`` (``resolvers/execution``);
+    false leaves every operation to graphql-core's executor (``FRONTDESK_PLANNED_EXECUTION``,
+    a switch for operators and the benchmark's measure of what the plan buys)."""
     query = merge_types("Query", query_types())
     mutations = mutation_types()
     mutation = merge_types("Mutation", mutations) if mutations else None
@@ -96,7 +100,7 @@ def build_schema() -> strawberry.Schema:
         mutation=mutation,
         subscription=subscription,
         extensions=extensions(),
-        execution_context_class=PlannedExecutor,
+        execution_context_class=PlannedExecutor if planned_execution else None,
     )
 
 
