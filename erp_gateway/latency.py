@@ -18,6 +18,7 @@ for the operation being served (see ``track_calls``).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -43,12 +44,14 @@ T = TypeVar("T")
 
 
 async def _until(deadline: float) -> None:
-    """Return once the loop's clock has passed ``deadline``, without the timer's lateness."""
-    loop = asyncio.get_running_loop()
-    early = deadline - TIMER_SLACK_S - loop.time()
+    """Return once ``time.monotonic()`` has passed ``deadline``, without the timer's lateness.
+
+    The clock is the process's, not the loop's: uvloop's ``loop.time()`` counts whole
+    milliseconds, as its timers do."""
+    early = deadline - TIMER_SLACK_S - time.monotonic()
     if early > 0:
         await asyncio.sleep(early)
-    while loop.time() < deadline:  # noqa: ASYNC110 - waiting on the clock itself
+    while time.monotonic() < deadline:  # noqa: ASYNC110 - waiting on the clock itself
         await asyncio.sleep(0)
 
 
@@ -73,7 +76,7 @@ class LatencyErpGateway:
         record_call()
         if self.latency_s <= 0:
             return await call
-        done_at = asyncio.get_running_loop().time() + self.latency_s
+        done_at = time.monotonic() + self.latency_s
         try:
             result = await call
         except Exception:
