@@ -17,7 +17,7 @@ from resolvers.context import Info
 from resolvers.crm.ids import row_id
 from resolvers.crm.interactions.types import Interaction
 from resolvers.crm.leads.types import Lead
-from resolvers.customers.queries import visible_customer
+from resolvers.customers.queries import load_customer
 from resolvers.customers.types import Customer
 from resolvers.errors import BadUserInput, ErrorCode, FrontdeskError
 from resolvers.permissions import Capability, customer_visible, requires
@@ -61,7 +61,7 @@ class LiveSubscription:
                 event = await queue.get()
                 uow = await _renew(info)
                 try:
-                    customer = await visible_customer(info, event.key)
+                    customer = await load_customer(info, event.key)
                     if customer is not None:
                         yield customer  # its fields resolve before the generator resumes
                 finally:

@@ -140,12 +140,9 @@ class SqlGateway:
 
     # --- the query
 
-    def _select(self) -> Select[Any]:
-        """The customer columns and both addresses, joined: built once per gateway."""
-        return self._joined
-
     @cached_property
     def _joined(self) -> Select[Any]:
+        """The customer columns and both addresses, joined: built once per gateway."""
         m = self.mapping.customer
         c = self.customers.c
         picked: list[ColumnElement[Any]] = [col.label(f"c_{col.name}") for col in c]
@@ -171,7 +168,7 @@ class SqlGateway:
         """``get_customers``' statement: the numbers travel as an expanding parameter, so the
         statement is built and keyed once rather than per call."""
         number = self.customers.c[self.mapping.customer.number]
-        return self._select().where(number.in_(bindparam("numbers", expanding=True)))
+        return self._joined.where(number.in_(bindparam("numbers", expanding=True)))
 
     def _record(self, row: Row[Any], fetched_at: dt.datetime) -> ErpCustomer:
         m = self.mapping.customer
@@ -257,7 +254,7 @@ class SqlGateway:
     async def search_customers(self, query: CustomerQuery) -> Page[ErpCustomer]:
         number = self.customers.c[self.mapping.customer.number]
         where = self._filters(query)
-        page = self._select().where(*where)
+        page = self._joined.where(*where)
         if query.after is not None:
             page = page.where(number > query.after)
         page = page.order_by(number).limit(query.limit + 1)

@@ -41,7 +41,9 @@ def _keyset(number: str) -> list[str]:
 
 async def load_customer(info: Info, number: str, *, prefetch: bool = False) -> Customer | None:
     """The customer, None when the ERP says there is none (or it is out of the principal's
-    scope); number only when the ERP cannot say.
+    scope); number only when the ERP cannot say. Federation's ``_entities`` and the
+    subscriptions load customers through this too, so a partner reaches no other partner's
+    customer through a gateway or an event.
 
     ``prefetch`` queues the CRM pages the selection asks for (``prefetch_crm``) one loop
     tick after the ERP read, before the read is awaited: the ERP call, the longest wait,
@@ -59,17 +61,6 @@ async def load_customer(info: Info, number: str, *, prefetch: bool = False) -> C
     if fetched is None:
         return None
     return Customer.from_erp(fetched.record, stale=fetched.stale)
-
-
-async def visible_customer(info: Info, number: str) -> Customer | None:
-    """``load_customer`` for a principal allowed to see ``number``; None for anyone else.
-
-    Federation's ``_entities`` resolves Customer references through this, so a partner
-    reaches no other partner's customer through a gateway.
-    """
-    if not await customer_visible(info, number):
-        return None
-    return await load_customer(info, number)
 
 
 async def customer_node(info: Info, key: str) -> Customer | None:

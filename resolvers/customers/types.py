@@ -25,9 +25,9 @@ class Customer(CustomerPaymentFields, CustomerCrmFields, CustomerErpFields, Node
     @classmethod
     async def resolve_reference(cls, info: Info, number: str) -> Customer | None:
         """Federation's ``_entities``: scoped and loaded exactly as ``customer(number)``."""
-        from resolvers.customers.queries import visible_customer  # queries import this module
+        from resolvers.customers.queries import load_customer  # queries import this module
 
-        return await visible_customer(info, number)
+        return await load_customer(info, number)
 
     @classmethod
     def from_number(cls, number: str) -> Customer:

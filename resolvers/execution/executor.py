@@ -235,15 +235,10 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             arguments = self._arguments_of(field) if field.takes_arguments else {}
             result = field.resolve(source, info, **arguments)  # type: ignore[misc]
-            if self.is_awaitable(result):
-                return self._complete_awaitable_value(field, info, path, result)
-            completed = self._complete(field.completion, field, result, path, info)  # type: ignore[arg-type]
-            if type(completed) is CoroutineType:
-                return self._await_completed(field, path, completed)
-            return completed
         except Exception as raw_error:  # a field error, as in graphql-core
             self.handle_field_error(raw_error, field.return_type, field.details, path)
             return None
+        return self._complete_result(field, info, path, result)
 
     def _complete_field(
         self, field: FieldPlan, parent: Path | None, result: Any, info: ResolveInfo | None
@@ -263,6 +258,13 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             path = Path(parent, field.response_name, field.parent_name)
             return self._await_completed(field, path, completed)
         path = Path(parent, field.response_name, field.parent_name)
+        return self._complete_result(field, info, path, result)
+
+    def _complete_result(
+        self, field: FieldPlan, info: ResolveInfo | None, path: Path, result: Any
+    ) -> Any:
+        """``execute_field``'s completion of a resolver's ``result`` at ``path``, awaited or
+        not, with its error handling."""
         try:
             if self.is_awaitable(result):
                 return self._complete_awaitable_value(field, info, path, result)
