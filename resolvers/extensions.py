@@ -1,4 +1,4 @@
-"""Schema extensions that wrap every operation: the transaction and error masking."""
+"""The schema extension that wraps every operation: transaction, error masking, extensions."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 
 import structlog
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionResult
 
 from resolvers.errors import ErrorCode
 
@@ -27,18 +29,44 @@ def _result_errors(result: object) -> Iterable[GraphQLError]:
     return getattr(result, "errors", None) or ()
 
 
-class OperationTransaction(SchemaExtension):
-    """One transaction per operation, owned by the edge.
+class OperationLifecycle(MaskErrors):
+    """What wraps every operation, as one extension (each extension costs every request a
+    set of hooks): its transaction, then the masking of unexpected errors, and the response
+    extensions resolvers put in ``Context.extensions``.
 
-    A mutation commits unless a top-level field failed or anything unexpected was raised;
-    an error deeper in the answer (say an ERP field of the returned customer) does not undo
-    the write. Queries never commit: closing the session ends their transaction (the
-    connection goes back to the pool, which rolls it back), without the explicit rollback
-    that would first expire every row the query loaded (hundreds on a page).
+    One transaction per operation, owned by the edge. A mutation commits unless a top-level
+    field failed or anything unexpected was raised, anywhere in the answer; an expected error
+    deeper in the answer (say an ERP field of the returned customer) does not undo the write.
+    The transaction is decided on the errors as raised, before masking hides what they were.
+    Queries never commit: closing the session ends their transaction (the connection goes
+    back to the pool, which rolls it back), without the explicit rollback that would first
+    expire every row the query loaded (hundreds on a page).
+
+    Unexpected exceptions reach the client as ``INTERNAL`` with the request id only.
     """
 
-    async def on_operation(self) -> AsyncIterator[None]:
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message="Unexpected error.")
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        self._stream_result_processed = False
         yield
+        try:
+            await self._end_transaction()
+        finally:
+            self._mask_result()
+
+    def _mask_result(self) -> None:
+        """``MaskErrors.on_operation`` after its ``yield``."""
+        if self._stream_result_processed:
+            return
+        result = self.execution_context.result
+        if isinstance(result, (GraphQLExecutionResult, ExecutionResult)):
+            self._process_result(result)
+        elif initial_result := getattr(result, "initial_result", None):
+            self._process_result(initial_result)
+
+    async def _end_transaction(self) -> None:
         context: Context = self.execution_context.context
         uow = context.uow
         if not uow.started:
@@ -66,12 +94,9 @@ class OperationTransaction(SchemaExtension):
         except RuntimeError:
             return False
 
-
-class MaskUnexpectedErrors(MaskErrors):
-    """Unexpected exceptions reach the client as ``INTERNAL`` with the request id only."""
-
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected, error_message="Unexpected error.")
+    def get_results(self) -> dict[str, Any]:
+        context: Context | None = getattr(self.execution_context, "context", None)
+        return dict(context.extensions) if context is not None else {}
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         context: Context | None = getattr(self.execution_context, "context", None)
@@ -94,11 +119,3 @@ class MaskUnexpectedErrors(MaskErrors):
             original_error=None,
             extensions=extensions,
         )
-
-
-class ResponseExtensions(SchemaExtension):
-    """Merges what resolvers put in ``Context.extensions`` into the response's extensions."""
-
-    def get_results(self) -> dict[str, Any]:
-        context: Context | None = getattr(self.execution_context, "context", None)
-        return dict(context.extensions) if context is not None else {}

@@ -245,15 +245,22 @@ class DocumentLimits(SchemaExtension):
         return limits if isinstance(limits, QueryLimits) else QueryLimits()
 
     def on_parse(self) -> Iterator[None]:
+        self._check_tokens()
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        self._check_document()
+        yield
+
+    def _check_tokens(self) -> None:
         limits = self._limits()
         query = self.execution_context.query
         if query:
             tokens = count_tokens(query, limits.max_tokens + 1)
             if tokens > limits.max_tokens:
                 raise too_complex("tokens", limits.max_tokens, tokens)
-        yield
 
-    def on_validate(self) -> Iterator[None]:
+    def _check_document(self) -> None:
         context = self.execution_context
         document = context.graphql_document
         if document is not None:
@@ -264,4 +271,3 @@ class DocumentLimits(SchemaExtension):
                 if errors:
                     raise FrontdeskError(errors[0].message, code=ErrorCode.FORBIDDEN)
             checked_document(schema, document, context.variables, limits)
-        yield

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
 
 import strawberry
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import SchemaExtension
 from strawberry.federation import Schema as FederationSchema
 from strawberry.printer import print_schema
 from strawberry.tools import merge_types
@@ -16,9 +15,9 @@ from resolvers.crm.leads.conversion import LeadConversionMutation
 from resolvers.crm.schema_parts import CRM_MUTATIONS, CRM_NODE_LOADERS, CRM_QUERIES
 from resolvers.customers.mutations import CustomerMutation
 from resolvers.customers.queries import CustomerQueries, customer_node
+from resolvers.documents import PreparedDocuments
 from resolvers.execution import PlannedExecutor
-from resolvers.extensions import MaskUnexpectedErrors, OperationTransaction, ResponseExtensions
-from resolvers.limits import DocumentLimits
+from resolvers.extensions import OperationLifecycle
 from resolvers.node import Node, NodeLoader, NodeRegistry
 from resolvers.payments.schema_parts import (
     PAYMENT_MUTATIONS,
@@ -29,9 +28,6 @@ from resolvers.sales.schema_parts import SALES_MUTATIONS, SALES_NODE_LOADERS, SA
 from resolvers.security.mutations import SecurityMutation
 from resolvers.subscriptions import LiveSubscription
 from resolvers.system.queries import SystemQuery
-
-PARSER_CACHE_SIZE = 1024
-VALIDATION_CACHE_SIZE = 1024
 
 
 def node_loaders() -> dict[str, NodeLoader]:
@@ -76,12 +72,8 @@ def subscription_types() -> tuple[type, ...]:
 
 def extensions() -> Sequence[Callable[[], SchemaExtension]]:
     return [
-        DocumentLimits,
-        OperationTransaction,
-        MaskUnexpectedErrors,
-        ResponseExtensions,
-        partial(ParserCache, maxsize=PARSER_CACHE_SIZE),
-        partial(ValidationCache, maxsize=VALIDATION_CACHE_SIZE),
+        PreparedDocuments,
+        OperationLifecycle,
     ]
 
 

@@ -38,6 +38,15 @@ class Query:
 
 
 @strawberry.type
+class Written:
+    value: str
+
+    @strawberry.field
+    def check(self) -> str:
+        raise RuntimeError("a bug below the mutation's own field")
+
+
+@strawberry.type
 class Mutation:
     @strawberry.mutation
     async def write(self, info: Info, value: str) -> str:
@@ -48,6 +57,11 @@ class Mutation:
     async def write_then_fail(self, info: Info, value: str) -> str:
         await _insert(info, value)
         raise RuntimeError("half-way")
+
+    @strawberry.mutation
+    async def write_nested(self, info: Info, value: str) -> Written | None:
+        await _insert(info, value)
+        return Written(value=value)
 
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions())
@@ -111,4 +125,12 @@ async def test_a_failing_mutation_leaves_nothing_behind(scratch: Store) -> None:
 async def test_a_query_never_commits(scratch: Store) -> None:
     result = await _run(scratch, "{ writeInQuery }")
     assert result.errors is None
+    assert await _values(scratch) == []
+
+
+async def test_an_unexpected_error_deeper_in_a_mutations_answer_undoes_it(scratch: Store) -> None:
+    result = await _run(scratch, 'mutation { writeNested(value: "lost") { value check } }')
+    (error,) = result.errors
+    assert error.extensions == {"code": "INTERNAL", "requestId": "req-42"}
+    assert error.path == ["writeNested", "check"]
     assert await _values(scratch) == []
