@@ -133,6 +133,8 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
         state: AppState = request.app.state.frontdesk
         security: Security = request.app.state.security
         uow = UnitOfWork(state.sessionmaker)
+        if isinstance(request, StarletteRequest):
+            request.state.uow = uow
         scope_state = request.scope.get("state", {})
         extensions: dict[str, object] = {}
         erp = ErpAccess(
@@ -251,6 +253,12 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
     ) -> Response | WebSocket:
         try:
             response = await super().run(request, context, root_value)
+        except BaseException:
+            # A query's session is closed once its response is sent; there is none.
+            uow = getattr(request.state, "uow", None)
+            if isinstance(uow, UnitOfWork):
+                await uow.close()
+            raise
         finally:
             watch = getattr(request.state, "credentials_watch", None)
             if watch is not None:

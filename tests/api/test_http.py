@@ -66,3 +66,14 @@ async def test_graphiql_is_off_outside_the_embedded_default(store: Store) -> Non
     ):
         response = await http.get("/graphql", headers={"Accept": "text/html"})
     assert "graphiql" not in response.text.lower()
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+async def test_a_query_gives_its_database_connection_back_once_answered(
+    client: httpx.AsyncClient, store: Store
+) -> None:
+    pool = store.engine.pool
+    before = pool.checkedout()  # type: ignore[attr-defined]
+    body = await gql(client, "{ leads(first: 1) { totalCount } }")
+    assert "errors" not in body
+    assert pool.checkedout() == before  # type: ignore[attr-defined]
