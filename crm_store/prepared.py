@@ -16,8 +16,9 @@ would do and drops the rest:
   count one per round trip; they get no cursor and no execution context);
 - a driver error is raised as the ``sqlalchemy.exc.DBAPIError`` subclass ``execute`` raises.
 
-Other drivers, and engines that echo their SQL, go through ``session.execute``. Rows come
-back as sequences of column values in the order the statement selects them.
+Other drivers, engines that echo their SQL and tuple-valued parameters go through
+``session.execute``. Rows come back as sequences of column values in the order the statement
+selects them.
 
 On asyncpg a read on a connection that holds no transaction yet runs as a statement of its
 own (SQLAlchemy's adapter would open one first); for one ``SELECT`` at the default READ
@@ -92,7 +93,7 @@ class _Compiled:
     unescaped: dict[str, str]
     cacheable: bool
     """Whether the SQL depends on the number of expanding values alone (no literal values
-    rendered into it, no tuples expanded)."""
+    rendered into it)."""
     selected: Sequence[ColumnElement[Any]]
     results: list[_Result] | None = None
     """Result processors by column index; None until known (asyncpg: after a describe)."""
@@ -110,7 +111,8 @@ class _Compiled:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 binds[name] = process
-        driver = _driver(dialect)
+        # Tuples (``(a, b) IN ...``) are rare here: SQLAlchemy executes those statements.
+        driver = None if tuples else _driver(dialect)
         read = cls(
             compiled=compiled,
             driver=driver,
@@ -119,7 +121,7 @@ class _Compiled:
             ),
             binds=binds,
             unescaped={escaped: name for name, escaped in compiled.escaped_bind_names.items()},
-            cacheable=not compiled.literal_execute_params and not tuples,
+            cacheable=not compiled.literal_execute_params,
             selected=list(statement.selected_columns),
         )
         if driver == "aiosqlite":
