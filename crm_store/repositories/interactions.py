@@ -1,11 +1,13 @@
 """Interactions: newest-first pages per customer, lead or contact, in one statement per batch.
 
 Pages are keyset-paginated by ``(occurred_at desc, id desc)``. For a batch of owners (say the
-100 customers of a page) ``pages`` fetches each owner's first ``N + 1`` rows after the cursor
+100 customers of a page) ``slices`` fetches each owner's first ``N + 1`` rows after the cursor
 with ``ROW_NUMBER() OVER (PARTITION BY owner ORDER BY occurred_at DESC, id DESC)`` and, in
 the same statement, each owner's total with ``COUNT(*) OVER (PARTITION BY owner)``
 (PostgreSQL and SQLite both have window functions). The (owner, occurred_at, id) indexes
-serve it, read backwards.
+serve it, read backwards. It runs as a prepared read (``crm_store.prepared``): pages are read
+for every customer shown, and SQLAlchemy's ORM and execution cost more than the query; the rows
+come back as light ``InteractionRecord`` tuples.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -31,13 +33,14 @@ from sqlalchemy import (
 )
 
 from crm_store.models.interactions import InteractionRow
+from crm_store.prepared import PreparedRead
 from crm_store.repositories.base import Repository
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Hashable, Iterable
+    from collections.abc import Callable, Hashable, Iterable
 
-    from crm_store.models.enums import Direction, InteractionKind
+    from crm_store.models.enums import ComplaintStatus, Direction, InteractionKind
 
 
 class InteractionOwner(StrEnum):
@@ -48,6 +51,32 @@ class InteractionOwner(StrEnum):
     @property
     def column(self) -> Any:
         return getattr(InteractionRow, self.value)
+
+
+class InteractionRecord(NamedTuple):
+    """An interaction as a page shows it (``InteractionFields``): its columns, read-only."""
+
+    id: int
+    kind: InteractionKind
+    direction: Direction
+    subject: str
+    body: str | None
+    occurred_at: dt.datetime
+    owner: str | None
+    customer_number: str | None
+    lead_id: int | None
+    contact_id: int | None
+    complaint_status: ComplaintStatus | None
+    assignee: str | None
+    resolution: str | None
+    resolved_at: dt.datetime | None
+    resolved_by: str | None
+    satisfaction: int | None
+
+
+_RECORD_COLUMNS = len(InteractionRecord._fields)
+_record: Callable[[tuple[Any, ...]], InteractionRecord] = partial(tuple.__new__, InteractionRecord)
+"""``InteractionRecord._make`` without its Python frame (a page makes hundreds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +101,7 @@ class InteractionPage:
 class InteractionSlice:
     """One owner's page: up to ``first + 1`` rows (the extra one means "there is more")."""
 
-    rows: list[InteractionRow]
+    rows: list[InteractionRecord]
     total: int
 
 
@@ -88,9 +117,13 @@ class _Shape:
 
 
 @lru_cache(maxsize=64)
+def _slices_read(shape: _Shape) -> PreparedRead:
+    return PreparedRead(_slices_statement(shape))
+
+
 def _slices_statement(shape: _Shape) -> Select[Any]:
-    """The ``slices`` statement of one shape, built once: building and keying a statement
-    of this size costs more than running it, and a page's interactions run it per request.
+    """The ``slices`` statement of one shape (built once, by ``_slices_read``): the record's
+    columns, then ``total`` and ``is_after``.
 
     Parameters: ``keys`` (expanding), ``limit`` (``first + 1``), ``after_at``/``after_id``,
     ``kind``, ``since``, ``until``, as the shape has them.
@@ -132,9 +165,14 @@ def _slices_statement(shape: _Shape) -> Select[Any]:
         .where(*conditions)
         .subquery("ranked")
     )
+    table = InteractionRow.__table__
     return (
-        select(InteractionRow, ranked.c.total, ranked.c.is_after)
-        .join(ranked, ranked.c.id == InteractionRow.id)
+        select(
+            *(table.c[name] for name in InteractionRecord._fields),
+            ranked.c.total,
+            ranked.c.is_after,
+        )
+        .join(ranked, ranked.c.id == table.c.id)
         .where(
             or_(
                 and_(
@@ -183,14 +221,17 @@ class InteractionRepository(Repository[InteractionRow]):
             parameters["since"] = wanted_filter.since
         if wanted_filter.until is not None:
             parameters["until"] = wanted_filter.until
-        found = await self.session.execute(_slices_statement(shape), parameters)
-        rows: dict[Any, list[InteractionRow]] = defaultdict(list)
+        columns = await _slices_read(shape).columns(self.session, parameters)
+        records = map(_record, zip(*columns[:_RECORD_COLUMNS], strict=True))
+        owners = columns[InteractionRecord._fields.index(owner.value)]
+        rows: dict[Any, list[InteractionRecord]] = defaultdict(list)
         totals: dict[Any, int] = {}
-        for row, total, row_is_after in found.all():
-            key = getattr(row, owner.value)
+        for record, key, total, row_is_after in zip(
+            records, owners, columns[_RECORD_COLUMNS], columns[_RECORD_COLUMNS + 1], strict=True
+        ):
             totals[key] = total
             if row_is_after:
-                rows[key].append(row)
+                rows[key].append(record)
         return {
             key: InteractionSlice(rows=rows.get(key, []), total=totals.get(key, 0))
             for key in wanted

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from crm_store.models.enums import InteractionKind as StoredKind
-from crm_store.models.interactions import InteractionRow
+from crm_store.models.interactions import InteractionFields
 from crm_store.repositories import InteractionFilter, InteractionPage, InteractionSlice
 from resolvers.crm.enums import InteractionKind
 from resolvers.crm.interactions.types import Interaction
@@ -54,7 +54,7 @@ def interaction_page(
     )
 
 
-def _cursor(row: InteractionRow) -> list[str | int]:
+def _cursor(row: InteractionFields) -> list[str | int]:
     return [row.occurred_at.isoformat(), row.id]
 
 

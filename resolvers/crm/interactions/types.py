@@ -10,7 +10,7 @@ import strawberry
 from crm_store.models.enums import ComplaintStatus as StoredStatus
 from crm_store.models.enums import Direction as StoredDirection
 from crm_store.models.enums import InteractionKind as StoredKind
-from crm_store.models.interactions import InteractionRow
+from crm_store.models.interactions import InteractionFields
 from resolvers.context import Info
 from resolvers.crm.enums import ComplaintStatus, Direction, InteractionKind
 from resolvers.node import Node, to_global_id
@@ -57,7 +57,7 @@ class Interaction(Node):
     id_key: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: InteractionRow) -> Interaction:
+    def from_row(cls, row: InteractionFields) -> Interaction:
         status = row.complaint_status
         key = row.id
         return cls(
