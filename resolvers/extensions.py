@@ -69,6 +69,13 @@ class OperationLifecycle(MaskErrors):
         elif initial_result := getattr(result, "initial_result", None):
             self._process_result(initial_result)
 
+    def _process_result(self, result: object) -> None:
+        """``MaskErrors._process_result`` without its runtime-Protocol ``isinstance`` (about
+        10 us a request)."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
     async def _end_transaction(self) -> None:
         context: Context = self.execution_context.context
         uow = context.uow
