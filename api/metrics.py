@@ -34,6 +34,8 @@ class Metrics:
         self._operation_names: set[str] = set()
         self._request_series: dict[tuple[str, bool], tuple[Counter, Histogram]] = {}
         """Each operation's two series, looked up once (``labels`` costs microseconds)."""
+        self._erp_series: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+        self._cache_series: dict[str, Counter] = {}
         self.erp_calls = Counter(
             "frontdesk_erp_calls",
             "Calls to the ERP by operation and outcome.",
@@ -73,12 +75,21 @@ class Metrics:
     # --- ErpObserver
 
     def erp_call(self, operation: str, outcome: str, seconds: float) -> None:
-        self.erp_calls.labels(operation=operation, outcome=outcome).inc()
-        self.erp_seconds.labels(operation=operation).observe(seconds)
+        series = self._erp_series.get((operation, outcome))
+        if series is None:
+            series = self._erp_series[(operation, outcome)] = (
+                self.erp_calls.labels(operation=operation, outcome=outcome),
+                self.erp_seconds.labels(operation=operation),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
     def cache(self, result: CacheResult, count: int = 1) -> None:
         if count:
-            self.erp_cache.labels(result=result).inc(count)
+            series = self._cache_series.get(result)
+            if series is None:
+                series = self._cache_series[result] = self.erp_cache.labels(result=result)
+            series.inc(count)
 
     def circuit(self, state: CircuitState) -> None:
         self.circuit_state.set(CIRCUIT_VALUES[state])
