@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import strawberry
 
 from resolvers.context import Info
 from resolvers.crm.contacts.types import Contact
-from resolvers.crm.enums import InteractionKind
-from resolvers.crm.interactions.paging import interaction_connection, interaction_page
-from resolvers.crm.interactions.types import Interaction
+from resolvers.crm.interactions.paging import interactions_field
 from resolvers.pagination import Connection
 from resolvers.permissions import Capability, requires
 from resolvers.sales.types import (
@@ -30,24 +26,14 @@ class CustomerCrmFields:
         rows = await info.context.loaders.contacts_by_customer.load(self.number)
         return [Contact.from_row(row) for row in rows]
 
-    @strawberry.field(
+    interactions = interactions_field(
         description=(
             "The activity history: interactions newest first, filterable by kind and by "
             "occurredAt in [since, until)."
-        )
+        ),
+        loader=lambda loaders: loaders.interactions_by_customer,
+        key="number",
     )
-    async def interactions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        kind: InteractionKind | None = None,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-    ) -> Connection[Interaction]:
-        page = interaction_page(first=first, after=after, kind=kind, since=since, until=until)
-        found = await info.context.loaders.interactions_by_customer.load((self.number, page))
-        return interaction_connection(found, page, after)
 
     @strawberry.field(description="The customer's opportunities, newest first.")
     async def opportunities(

@@ -13,12 +13,25 @@ propagation, error paths and locations are the same). What it saves is the per-f
 around the resolvers: collecting subfields, building a resolve info for fields that never
 read one, dispatching on the return type, and argument coercion repeated for every item of
 a list. Fields the plan marks ``GENERIC`` are handed to graphql-core's ``execute_field``.
+
+A list level that the plan lets answer a ``BATCHED`` field (``plan.py``) leaves a
+placeholder (``_Entry``) in each item's result where graphql-core would start the field's
+resolver coroutine, and, when every item completed without anything else to await, answers
+all of them with one call of the field's ``load_many`` (``hints.py``) in one coroutine that
+keeps graphql-core's timing: it loads where the items' tasks would take their first step,
+fills in each answer in item order with the same error handling and null propagation, and
+returns when graphql-core's gather would. Wherever that could differ, the placeholders turn
+back into the very coroutines graphql-core would have made, before anything ran:
+at a level that has other fields to await, at a list with other items to await, when an
+error leaves the level (they are settled in the background as graphql-core settles its
+own), for a single item, and when the field's permissions refuse or its arguments fail.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from decimal import Decimal
 from enum import Enum
 from types import CoroutineType
@@ -32,12 +45,14 @@ from graphql.execution.executor import collect_iterator_awaitables, invalid_retu
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.arguments import convert_arguments
 
 from resolvers.execution.cache import PlanCache
 from resolvers.execution.hints import NOT_AT_HAND
 from resolvers.execution.plan import (
     AT_HAND,
     ATTRIBUTE,
+    BATCHED,
     LEAF,
     OBJECT,
     RESOLVER,
@@ -69,6 +84,34 @@ _SHAREABLE_ARGUMENTS: Final = frozenset({type(None), bool, int, float, str})
 """Argument values that no resolver can change: one coerced dict serves every item."""
 
 
+class _Entry:
+    """A ``BATCHED`` field of one item, waiting in its object's result for the batch."""
+
+    __slots__ = ("index", "path", "results", "source", "unbatched")
+
+    def __init__(self, index: int, source: Any, results: dict[str, Any], path: Path) -> None:
+        self.index = index
+        self.source = source
+        self.results = results
+        """The result of the object the field belongs to."""
+        self.path = path
+        """That object's path."""
+        self.unbatched = False
+        """Turned back into the field's resolver coroutine: no longer the batch's."""
+
+
+class _Batch:
+    """The entries of one list level's ``BATCHED`` field while its items complete."""
+
+    __slots__ = ("arguments", "entries", "index")
+
+    def __init__(self, arguments: dict[str, Any]) -> None:
+        self.arguments = arguments
+        self.entries: list[_Entry] = []
+        self.index = 0
+        """The item being completed."""
+
+
 class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor that runs planned queries with less work per field."""
 
@@ -78,6 +121,10 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         self._arguments: dict[FieldPlan, dict[str, Any]] = {}
         self._gates: dict[FieldPlan, bool] = {}
+        self._batches: dict[FieldPlan, _Batch] = {}
+        """The ``BATCHED`` fields whose list level is completing its items right now."""
+        self._registered = 0
+        """Entries ever placed: a level that sees it change has one below it."""
 
     # -- choosing the way ---------------------------------------------------------------
 
@@ -151,6 +198,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         """``execute_fields``: a dict, or a coroutine of it when a field is awaitable."""
         results: dict[str, Any] = {}
         pending: list[str] | None = None
+        registered = self._registered
         try:
             for field in plan.fields:
                 kind = field.kind
@@ -171,6 +219,16 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 elif kind == TYPENAME:
                     results[field.response_name] = plan.name
                     continue
+                elif kind == BATCHED:
+                    batch = self._batches.get(field)
+                    if batch is None:  # not under its list level's loop: the item's way
+                        completed = self._execute_resolver(field, source, path)
+                    else:
+                        entry = _Entry(batch.index, source, results, path)  # type: ignore[arg-type]
+                        batch.entries.append(entry)
+                        self._registered += 1
+                        results[field.response_name] = entry
+                        continue
                 else:
                     completed = self.execute_field(
                         plan.object_type,
@@ -190,12 +248,16 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                     else:
                         pending.append(field.response_name)
         except Exception:
+            if registered != self._registered:
+                pending = self._unbatch(plan, results, path)
             if pending:
                 self.settle_in_background([results[name] for name in pending])
             raise
         if pending is None:
             return results
-        return self._gather_fields(results, pending)
+        if registered != self._registered:
+            pending = self._unbatch(plan, results, path)
+        return self._gather_fields(results, pending)  # type: ignore[arg-type]
 
     async def _gather_fields(self, results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
         if len(pending) == 1:
@@ -205,6 +267,37 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             awaited = await gather_with_cancel(*(results[name] for name in pending))
             results.update(zip(pending, awaited, strict=True))
         return results
+
+    # -- batched fields turned back into resolver coroutines ------------------------------
+
+    def _unbatch(
+        self, plan: ObjectPlan, results: dict[str, Any], path: Path | None
+    ) -> list[str] | None:
+        """Replace the entries below ``results`` by what graphql-core would have there: the
+        field's resolver coroutine, and each object above it awaiting its fields. Returns
+        the names of the fields left to await, in response order (``None`` if none)."""
+        for field in plan.fields:
+            if not field.chain:
+                continue
+            name = field.response_name
+            value = results.get(name)
+            if type(value) is _Entry:
+                value.unbatched = True
+                results[name] = self._execute_resolver(field, value.source, path)
+            elif type(value) is dict:
+                child = Path(path, name, field.parent_name)
+                inner = self._unbatched(field.completion.plan, value, child)  # type: ignore[union-attr,arg-type]
+                if type(inner) is CoroutineType:
+                    results[name] = self._await_completed(field, child, inner)
+        pending = [name for name, value in results.items() if type(value) is CoroutineType]
+        return pending or None
+
+    def _unbatched(self, plan: ObjectPlan, results: dict[str, Any], path: Path | None) -> Any:
+        """``_execute_fields``' answer for ``results`` once its entries are unbatched."""
+        pending = self._unbatch(plan, results, path)
+        if pending is None:
+            return results
+        return self._gather_fields(results, pending)
 
     # -- one field ----------------------------------------------------------------------
 
@@ -412,6 +505,10 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             if not is_iterable(result):
                 raise GraphQLError(completion.iterable_message)
         item: Completion = completion.item  # type: ignore[assignment]
+        if completion.batched is not None:
+            batch = self._open_batch(completion.batched)
+            if batch is not None:
+                return self._complete_batched_list(completion, field, result, path, batch)
         item_type = item.declared_type
         item_is_object = item.kind == OBJECT
         is_awaitable = self.is_awaitable
@@ -450,6 +547,266 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_indices:
             return completed_results
         return self._gather_items(completed_results, awaitable_indices)
+
+    # -- a list level answering its batched field ------------------------------------------
+
+    def _open_batch(self, batched: FieldPlan) -> _Batch | None:
+        """A batch for the field, or ``None`` when its items must call the resolver: its
+        permissions refuse (the resolver raises the error) or its arguments do not coerce
+        (graphql-core raises it for every item before the resolver runs)."""
+        if batched in self._batches:
+            return None
+        if batched.gate:
+            allowed = self._gates.get(batched)
+            if allowed is None:
+                context = self.context_value
+                allowed = all(permission.allows(context) for permission in batched.gate)
+                self._gates[batched] = allowed
+            if not allowed:
+                return None
+        try:
+            arguments = self._arguments_of(batched) if batched.takes_arguments else {}
+        except Exception:  # raised again by each item, where it belongs
+            return None
+        return _Batch(arguments)
+
+    def _complete_batched_list(
+        self,
+        completion: Completion,
+        field: FieldPlan,
+        result: Any,
+        path: Path,
+        batch: _Batch,
+    ) -> Any:
+        """``_complete_list`` with the items' ``BATCHED`` field left as entries."""
+        item: Completion = completion.item  # type: ignore[assignment]
+        item_type = item.declared_type
+        batched: FieldPlan = completion.batched  # type: ignore[assignment]
+        is_awaitable = self.is_awaitable
+        completed_results: list[Any] = []
+        append = completed_results.append
+        awaitable_indices: list[int] = []
+        iterator = iter(result)
+        index = 0
+        self._batches[batched] = batch
+        try:
+            for value in iterator:
+                item_path = Path(path, index, None)
+                batch.index = index
+                if is_awaitable(value):
+                    append(self._complete_awaitable_item(item, field, value, item_path, None))
+                    awaitable_indices.append(index)
+                else:
+                    try:
+                        completed = self._complete_object(item, field, value, item_path)
+                        if type(completed) is CoroutineType:
+                            append(self._await_item(item_type, field, completed, item_path))
+                            awaitable_indices.append(index)
+                        else:
+                            append(completed)
+                    except Exception as raw_error:  # as in graphql-core
+                        self.handle_field_error(raw_error, item_type, field.details, item_path)
+                        append(None)
+                index += 1
+        except Exception:
+            del self._batches[batched]
+            self._unbatch_items(completion, field, path, batch, completed_results)
+            awaitables = [
+                completed_results[i]
+                for i in range(len(completed_results))
+                if type(completed_results[i]) is CoroutineType
+            ]
+            awaitables.extend(collect_iterator_awaitables(iterator, is_awaitable))
+            if awaitables:
+                self.settle_in_background(awaitables)
+            raise
+        del self._batches[batched]
+        entries = [entry for entry in batch.entries if not entry.unbatched]
+        if awaitable_indices or len(entries) < 2:
+            # graphql-core's own gather (or a single item awaited directly) decides
+            self._unbatch_items(completion, field, path, batch, completed_results)
+            indices = [
+                i
+                for i in range(len(completed_results))
+                if type(completed_results[i]) is CoroutineType
+            ]
+            if not indices:
+                return completed_results
+            return self._gather_items(completed_results, indices)
+        return self._finish_batch(completion, field, path, batch, entries, completed_results)
+
+    def _unbatch_items(
+        self,
+        completion: Completion,
+        field: FieldPlan,
+        path: Path,
+        batch: _Batch,
+        completed_results: list[Any],
+    ) -> None:
+        """Turn the items holding entries into what graphql-core would have made of them."""
+        item: Completion = completion.item  # type: ignore[assignment]
+        indices = dict.fromkeys(entry.index for entry in batch.entries if not entry.unbatched)
+        for index in indices:
+            value = completed_results[index]
+            if type(value) is not dict:
+                continue
+            item_path = Path(path, index, None)
+            inner = self._unbatched(item.plan, value, item_path)  # type: ignore[arg-type]
+            if type(inner) is CoroutineType:
+                completed_results[index] = self._await_item(
+                    item.declared_type, field, inner, item_path
+                )
+
+    async def _finish_batch(
+        self,
+        completion: Completion,
+        field: FieldPlan,
+        path: Path,
+        batch: _Batch,
+        entries: list[_Entry],
+        completed_results: list[Any],
+    ) -> list[Any]:
+        """What gathering the items' coroutines would do, with one ``load_many``."""
+        batched: FieldPlan = completion.batched  # type: ignore[assignment]
+        # graphql-core's gather starts a task per item: their first step is a turn later
+        await asyncio.sleep(0)
+        values: Sequence[Any]
+        try:
+            strawberry_field = batched.strawberry_field
+            converter = self.schema._strawberry_schema.schema_converter  # type: ignore[attr-defined]
+            arguments = convert_arguments(
+                batch.arguments,
+                strawberry_field.arguments,  # type: ignore[union-attr]
+                scalar_registry=converter.scalar_registry,
+                config=converter.config,
+            )
+            values = await batched.load_many(  # type: ignore[misc]
+                [entry.source for entry in entries], arguments, self.context_value
+            )
+            if len(values) != len(entries):
+                raise TypeError(
+                    f"load_many of {batched.parent_name}.{batched.response_name} answered "
+                    f"{len(values)} values for {len(entries)} sources"
+                )
+        except Exception as error:  # every item's resolver raises it
+            values = [error] * len(entries)
+        failed: GraphQLError | None = None
+        late: list[tuple[_Entry, Any]] = []
+        for entry, value in zip(entries, values, strict=True):
+            outcome = self._fill(completion, entry, value, path, completed_results)
+            if type(outcome) is CoroutineType:
+                late.append((entry, outcome))
+            elif outcome is not None:
+                failed = self._item_failed(field, path, entry, outcome, completed_results, failed)
+        if late:
+            # only values that do not complete as their plan said (an attribute holding an
+            # awaitable): each awaited on its own, as the items' tasks would
+            outcomes = await gather_with_cancel(*(outcome for _, outcome in late))
+            for (entry, _), reached in zip(late, outcomes, strict=True):
+                if reached is not None:
+                    failed = self._item_failed(
+                        field, path, entry, reached, completed_results, failed
+                    )
+        # then graphql-core's gather hands its result (or its first error) on
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        if failed is not None:
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            raise failed
+        return completed_results
+
+    def _item_failed(
+        self,
+        field: FieldPlan,
+        path: Path,
+        entry: _Entry,
+        error: GraphQLError,
+        completed_results: list[Any],
+        failed: GraphQLError | None,
+    ) -> GraphQLError | None:
+        """An error that reached the item: null it, or keep the list's first error."""
+        item_type = field.completion.item.declared_type  # type: ignore[union-attr]
+        try:
+            self.handle_field_error(error, item_type, field.details, Path(path, entry.index, None))
+        except GraphQLError as located:
+            return failed if failed is not None else located
+        completed_results[entry.index] = None
+        return failed
+
+    def _fill(
+        self,
+        completion: Completion,
+        entry: _Entry,
+        value: Any,
+        path: Path,
+        completed_results: list[Any],
+    ) -> Any:
+        """Complete one item's answer in place of its entry. ``None``, or the error that
+        nulls the whole item, or a coroutine of either."""
+        batched: FieldPlan = completion.batched  # type: ignore[assignment]
+        field_path = Path(entry.path, batched.response_name, batched.parent_name)
+        try:
+            completed = self._complete(batched.completion, batched, value, field_path, None)  # type: ignore[arg-type]
+        except Exception as raw_error:  # a field error, as in graphql-core
+            return self._fill_failed(completion, entry, raw_error, path, completed_results)
+        if type(completed) is CoroutineType:
+            return self._fill_late(completion, entry, completed, path, completed_results)
+        entry.results[batched.response_name] = completed
+        return None
+
+    async def _fill_late(
+        self,
+        completion: Completion,
+        entry: _Entry,
+        completed: Any,
+        path: Path,
+        completed_results: list[Any],
+    ) -> GraphQLError | None:
+        try:
+            value = await completed
+        except Exception as raw_error:  # a field error, as in graphql-core
+            return self._fill_failed(completion, entry, raw_error, path, completed_results)
+        entry.results[completion.batched.response_name] = value  # type: ignore[union-attr]
+        return None
+
+    def _fill_failed(
+        self,
+        completion: Completion,
+        entry: _Entry,
+        raw_error: Exception,
+        path: Path,
+        completed_results: list[Any],
+    ) -> GraphQLError | None:
+        """The field's error, handled where graphql-core would: at the field, then at each
+        object above it on its way out, up to the item (whose list handles the rest)."""
+        batched: FieldPlan = completion.batched  # type: ignore[assignment]
+        field_path = Path(entry.path, batched.response_name, batched.parent_name)
+        try:
+            self.handle_field_error(raw_error, batched.return_type, batched.details, field_path)
+        except GraphQLError as located:
+            error = located
+        else:
+            entry.results[batched.response_name] = None
+            return None
+        # the objects from the item down to the field's own
+        levels: list[tuple[dict[str, Any], FieldPlan, Path]] = []
+        results: dict[str, Any] = completed_results[entry.index]
+        level_path = Path(path, entry.index, None)
+        for step in completion.chain:
+            child_path = Path(level_path, step.response_name, step.parent_name)
+            levels.append((results, step, child_path))
+            results = results[step.response_name]
+            level_path = child_path
+        for results, step, child_path in reversed(levels):
+            try:
+                self.handle_field_error(error, step.return_type, step.details, child_path)
+            except GraphQLError as located:
+                error = located
+                continue
+            results[step.response_name] = None
+            return None
+        return error
 
     async def _gather_items(self, results: list[Any], indices: list[int]) -> list[Any]:
         if len(indices) == 1:

@@ -12,14 +12,26 @@ Such a field may carry permission classes that decide on the request's context a
 (``ContextPermission``: an ``allows(context)`` that ignores source and arguments); the
 executor asks them once per operation and field. A denial goes through the real resolver,
 which raises the field's usual error.
+
+An async field that a list of objects asks for item by item (a page of customers, each with
+its ``interactions``) may also declare how to answer it for many sources at once:
+``metadata=batch_at_hand(load_many)``. ``load_many(sources, arguments, context)`` gets the
+sources of the items in list order, the field's arguments as the resolver would get them and
+the operation's context, and returns an awaitable of one answer per source (an ``Exception``
+in a slot is that source's error). Raising, or an awaitable that raises, stands for every
+source's resolver raising that error, so ``load_many`` may only raise what does not depend on
+the source (arguments it refuses). The planned executor calls it once per list level where
+that is sure to answer as the resolvers would (``executor.py``), and the real resolver
+everywhere else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Final, Protocol, runtime_checkable
 
 AT_HAND_KEY: Final = "frontdesk.value_at_hand"
+BATCH_KEY: Final = "frontdesk.batch_at_hand"
 
 
 class _NotAtHand:
@@ -33,6 +45,7 @@ NOT_AT_HAND: Final = _NotAtHand()
 """What a ``read`` returns when the value is not at hand: the resolver must run."""
 
 Read = Callable[[Any], object]
+LoadMany = Callable[[Sequence[Any], dict[str, Any], Any], Awaitable[Sequence[object]]]
 
 
 def value_at_hand(read: Read) -> dict[str, object]:
@@ -47,6 +60,20 @@ def read_of(metadata: Mapping[str, object] | None) -> Read | None:
         return None
     read = metadata.get(AT_HAND_KEY)
     return read if callable(read) else None
+
+
+def batch_at_hand(load_many: LoadMany) -> dict[str, object]:
+    """``metadata=`` for an async ``strawberry.field``: ``load_many(sources, arguments,
+    context)`` answers the field for every source at once, in order."""
+    return {BATCH_KEY: load_many}
+
+
+def load_many_of(metadata: Mapping[str, object] | None) -> LoadMany | None:
+    """The declared ``load_many`` of a field's metadata, if any."""
+    if not metadata:
+        return None
+    load_many = metadata.get(BATCH_KEY)
+    return load_many if callable(load_many) else None
 
 
 @runtime_checkable

@@ -10,6 +10,10 @@ graphql-core's), then decides for each field how ``PlannedExecutor`` gets its va
   first, the real resolver otherwise;
 - ``RESOLVER``: the field's real resolver (strawberry's wrapper: arguments, permission
   classes, field extensions), with a resolve info as graphql-core builds it;
+- ``BATCHED``: an async resolver that declared a ``load_many`` (``hints.py``), under a list
+  of objects that answers it for all its items at once where it can (``executor.py``);
+  exactly one such field below a list level (not below a deeper list) is batched, and only
+  when what it returns completes without resolvers of its own;
 - ``TYPENAME``: ``__typename`` of an object type, known when the plan is made;
 - ``GENERIC``: anything else (introspection, abstract types, custom ``is_type_of``) runs
   through graphql-core's own ``execute_field`` at that point of the tree.
@@ -56,13 +60,14 @@ from strawberry.permission import PermissionExtension
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-from resolvers.execution.hints import ContextPermission, Read, read_of
+from resolvers.execution.hints import ContextPermission, LoadMany, Read, load_many_of, read_of
 
 ATTRIBUTE: Final = 0
 AT_HAND: Final = 1
 RESOLVER: Final = 2
 TYPENAME: Final = 3
 GENERIC: Final = 4
+BATCHED: Final = 5
 
 LEAF: Final = 0
 OBJECT: Final = 1
@@ -110,6 +115,11 @@ class Completion:
     is_type_of: Callable[[Any, Any], Any] | None = None
     item: Completion | None = None
     iterable_message: str = ""
+    batched: FieldPlan | None = None
+    """A list level: the one field below its items that it answers for all items at once."""
+    chain: tuple[FieldPlan, ...] = ()
+    """A list level: the object fields leading from an item to the ``batched`` field's
+    source (none when the item is the source)."""
 
 
 @dataclass(slots=True, eq=False)
@@ -130,6 +140,10 @@ class FieldPlan:
     takes_arguments: bool = False
     read: Read | None = None
     gate: tuple[ContextPermission, ...] = ()
+    load_many: LoadMany | None = None
+    strawberry_field: StrawberryField | None = None
+    chain: bool = False
+    """The field is ``BATCHED`` or leads to one: a placeholder may sit below it."""
 
     @property
     def return_type(self) -> GraphQLOutputType:
@@ -247,6 +261,19 @@ class Compiler:
             plan.kind = AT_HAND
             plan.read = read
             plan.gate = gate
+            return
+        load_many = load_many_of(strawberry_field.metadata)
+        if (
+            load_many is not None
+            and gate is not None
+            and strawberry_field.is_async
+            and strawberry_field.base_resolver is not None
+            and not _has_exception_handlers(self.schema)
+        ):
+            # stays RESOLVER until a list level claims it (``_claim_batched``)
+            plan.load_many = load_many
+            plan.gate = gate
+            plan.strawberry_field = strawberry_field
 
     def completion(
         self,
@@ -260,7 +287,7 @@ class Compiler:
         null_message = f"Cannot return null for non-nullable field {parent}.{name}."
         if isinstance(nullable, GraphQLList):
             item = self.completion(nullable.of_type, parent, name, details)
-            return Completion(
+            listed = Completion(
                 LIST,
                 nullable,
                 of_type,
@@ -271,6 +298,9 @@ class Compiler:
                     f"Expected Iterable, but did not find one for field '{parent}.{name}'."
                 ),
             )
+            if item.kind == OBJECT and item.plan is not None:
+                _claim_batched(listed, item.plan)
+            return listed
         if is_leaf_type(nullable):
             completion = Completion(LEAF, nullable, of_type, non_null, null_message)
             completion.coerce = nullable.coerce_output_value
@@ -301,6 +331,66 @@ class Compiler:
             raise Unsupported("@defer")
         completion.plan = self.object_plan(object_type, collected.grouped_field_set)
         return completion
+
+
+def _batch_candidates(
+    plan: ObjectPlan, chain: tuple[FieldPlan, ...]
+) -> list[tuple[FieldPlan, tuple[FieldPlan, ...]]]:
+    """Fields with a ``load_many`` below an item, through single objects (not lists)."""
+    found: list[tuple[FieldPlan, tuple[FieldPlan, ...]]] = []
+    for planned in plan.fields:
+        completion = planned.completion
+        if planned.load_many is not None and planned.kind == RESOLVER:
+            found.append((planned, chain))
+        elif (
+            planned.kind in (ATTRIBUTE, AT_HAND, RESOLVER)
+            and completion is not None
+            and completion.kind == OBJECT
+            and completion.plan is not None
+        ):
+            found.extend(_batch_candidates(completion.plan, (*chain, planned)))
+    return found
+
+
+def _settles_at_once(completion: Completion | None) -> bool:
+    """Whether a value completes without calling a resolver that may return an awaitable:
+    attributes, declared reads (sync resolvers) and ``__typename`` all the way down."""
+    if completion is None:
+        return False
+    if completion.kind == LEAF:
+        return True
+    if completion.kind == LIST:
+        return _settles_at_once(completion.item)
+    if completion.plan is None:
+        return False
+    return all(
+        planned.kind == TYPENAME
+        or (planned.kind in (ATTRIBUTE, AT_HAND) and _settles_at_once(planned.completion))
+        for planned in completion.plan.fields
+    )
+
+
+def _claim_batched(listed: Completion, item_plan: ObjectPlan) -> None:
+    """Let the list level answer its one batchable field for all items at once."""
+    found = _batch_candidates(item_plan, ())
+    if len(found) != 1:
+        return  # several: the items' resolvers would interleave; left to them
+    batched, chain = found[0]
+    if not _settles_at_once(batched.completion):
+        return
+    batched.kind = BATCHED
+    batched.chain = True
+    for step in chain:
+        step.chain = True
+    listed.batched = batched
+    listed.chain = chain
+
+
+def _has_exception_handlers(schema: GraphQLSchema) -> bool:
+    """strawberry's exception handlers rewrite a resolver's errors; a batch would not."""
+    strawberry_schema = getattr(schema, "_strawberry_schema", None)
+    converter = getattr(strawberry_schema, "schema_converter", None)
+    return converter is None or bool(getattr(converter, "_exception_handler_specs", ()))
 
 
 def _streams(node: FieldNode) -> bool:

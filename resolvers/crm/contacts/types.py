@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from crm_store.models.contacts import ContactRow
 from resolvers.context import Info
-from resolvers.crm.enums import InteractionKind
-from resolvers.crm.interactions.paging import interaction_connection, interaction_page
-from resolvers.crm.interactions.types import Interaction
+from resolvers.crm.interactions.paging import interactions_field
 from resolvers.entities import NodeEntity, entity_key
 from resolvers.node import Node, to_global_id
-from resolvers.pagination import Connection
 from resolvers.permissions import Capability
 from resolvers.scoping import scoped
 
@@ -61,16 +57,8 @@ class Contact(NodeEntity, Node):
 
         return await visible_customer(info, self.customer_number)
 
-    @strawberry.field(description="Interactions with this person, newest first.")
-    async def interactions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        kind: InteractionKind | None = None,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-    ) -> Connection[Interaction]:
-        page = interaction_page(first=first, after=after, kind=kind, since=since, until=until)
-        found = await info.context.loaders.interactions_by_contact.load((self.key, page))
-        return interaction_connection(found, page, after)
+    interactions = interactions_field(
+        description="Interactions with this person, newest first.",
+        loader=lambda loaders: loaders.interactions_by_contact,
+        key="key",
+    )

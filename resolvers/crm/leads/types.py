@@ -9,9 +9,8 @@ import strawberry
 
 from crm_store.models.leads import LeadRow, LeadTransitionRow
 from resolvers.context import Info
-from resolvers.crm.enums import InteractionKind, LeadStatus
-from resolvers.crm.interactions.paging import interaction_connection, interaction_page
-from resolvers.crm.interactions.types import Interaction
+from resolvers.crm.enums import LeadStatus
+from resolvers.crm.interactions.paging import interactions_field
 from resolvers.entities import NodeEntity, entity_key
 from resolvers.node import Node, to_global_id
 from resolvers.pagination import Connection
@@ -102,19 +101,11 @@ class Lead(NodeEntity, Node):
 
         return await visible_customer(info, self.converted_customer_number)
 
-    @strawberry.field(description="Interactions logged on this lead, newest first.")
-    async def interactions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        kind: InteractionKind | None = None,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-    ) -> Connection[Interaction]:
-        page = interaction_page(first=first, after=after, kind=kind, since=since, until=until)
-        found = await info.context.loaders.interactions_by_lead.load((self.key, page))
-        return interaction_connection(found, page, after)
+    interactions = interactions_field(
+        description="Interactions logged on this lead, newest first.",
+        loader=lambda loaders: loaders.interactions_by_lead,
+        key="key",
+    )
 
     @strawberry.field(description="Opportunities opened on this lead, newest first.")
     async def opportunities(

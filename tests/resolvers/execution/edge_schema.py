@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -23,7 +24,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import ParserCache
 from strawberry.permission import BasePermission
 
-from resolvers.execution.hints import NOT_AT_HAND, value_at_hand
+from resolvers.execution.hints import NOT_AT_HAND, batch_at_hand, value_at_hand
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Log:
     """``ByContext`` denies every request of this operation."""
     calls: list[str] = field(default_factory=list)
     batches: list[tuple[int, ...]] = field(default_factory=list)
+    load_many_calls: int = 0
+    """How often a list answered ``page`` at once (the reference executor never does)."""
     loader: DataLoader[int, Item | None] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +89,61 @@ def _doubled(root: Item) -> int:
 
 def _hand(source: Item) -> object:
     return f"hand {source.number}" if source.number % 2 else NOT_AT_HAND
+
+
+@strawberry.type
+class Page:
+    """What ``Item.page`` answers: attributes only, so that a list can batch it."""
+
+    number: int
+    label: str
+    strict: str
+    """Missing (null) on some pages: the page, then its item, are nulled."""
+    note: str | None
+    lines: list[str]
+
+
+def _page_of(number: int, loaded: Item | None, first: int) -> Page:
+    if loaded is None:
+        raise LookupError(f"no page behind {number}")
+    return Page(
+        number=number,
+        label=f"page {number} of {loaded.number}",
+        strict=None if number % 4 == 1 else "strict",  # type: ignore[arg-type]
+        note=f"note {number}" if number % 2 else None,
+        lines=[f"line {n}" for n in range(first)],
+    )
+
+
+def _checked(first: int) -> int:
+    if first < 1:
+        raise ValueError(f"first must be positive, got {first}")
+    return first
+
+
+async def _page(root: Item, info: Info, first: int = 2) -> Page:
+    info.context.calls.append(f"page {root.number}")
+    _checked(first)
+    loaded = await info.context.loader.load(root.number + 100)
+    return _page_of(root.number, loaded, first)
+
+
+def _pages(sources: Sequence[Item], arguments: dict[str, Any], context: Log) -> Awaitable[Any]:
+    context.load_many_calls += 1
+    context.calls.extend(f"page {source.number}" for source in sources)
+    first = _checked(arguments["first"])
+    loads = [context.loader.load(source.number + 100) for source in sources]
+
+    async def pages() -> list[object]:
+        answers: list[object] = []
+        for source, loading in zip(sources, loads, strict=True):
+            try:
+                answers.append(_page_of(source.number, await loading, first))
+            except LookupError as error:
+                answers.append(error)
+        return answers
+
+    return pages()
 
 
 def item(number: int) -> Item:
@@ -194,9 +252,25 @@ class Item(Named):
     def named(self) -> Named | None:
         return self if self.number % 2 else None
 
+    page: Page = strawberry.field(resolver=_page, metadata=batch_at_hand(_pages))
+    """Batched by a list of items (when it is the one batchable field below the list)."""
+    maybe_page: Page | None = strawberry.field(resolver=_page, metadata=batch_at_hand(_pages))
+
+    @strawberry.field
+    def wrapped(self) -> Wrapper:
+        return Wrapper(item=self)
+
     @strawberry.field
     def matrix(self) -> list[list[int | None]]:
         return [[self.number, None], [], [self.number + 1]]
+
+
+@strawberry.type
+class Wrapper:
+    """An item one object down, as a page's node is below its edge."""
+
+    item: Item
+    label: str = "wrapped"
 
 
 @strawberry.type

@@ -25,9 +25,14 @@ ROOTS = ("item", "item", "items", "items", "laterItems", "laterItems", "strict",
 
 
 async def run(
-    schema: Any, document: str, variables: dict[str, Any] | None, *, deny: bool
+    schema: Any,
+    document: str,
+    variables: dict[str, Any] | None,
+    *,
+    deny: bool,
+    log: Log | None = None,
 ) -> dict[str, Any]:
-    log = Log(deny=deny)
+    log = log if log is not None else Log(deny=deny)
     result = await schema.execute(document, variable_values=variables, context_value=log)
     answer = {
         # json keeps the order of keys: it must be the same too
@@ -51,11 +56,18 @@ async def _settled() -> None:
 
 
 async def assert_same(
-    document: str, variables: dict[str, Any] | None = None, *, deny: bool = False
+    document: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    deny: bool = False,
+    load_many_calls: int | None = None,
 ) -> dict[str, Any]:
     reference = await run(REFERENCE, document, variables, deny=deny)
-    planned = await run(PLANNED, document, variables, deny=deny)
+    log = Log(deny=deny)
+    planned = await run(PLANNED, document, variables, deny=deny, log=log)
     assert planned == reference
+    if load_many_calls is not None:
+        assert log.load_many_calls == load_many_calls
     return planned
 
 
@@ -115,6 +127,65 @@ async def test_generated_documents_over_the_edge_cases(data: st.DataObject) -> N
     )
     note(document.text)
     await assert_same(document.text, document.variables, deny=data.draw(st.booleans()))
+
+
+async def test_a_list_answers_its_batched_field_at_once_with_the_same_errors() -> None:
+    # pages behind a missing item (LookupError), pages with a null ``strict`` (nulled, and
+    # the item with it where the page is non-null), items of [Item!]! and [Item]
+    answer = await assert_same(
+        "{ items(first: 9) { number maybePage { number label strict note lines } } }",
+        load_many_calls=1,
+    )
+    paths = [e["path"] for e in answer["errors"]]
+    assert ["items", 4, "maybePage"] in paths  # item 5: no page behind it
+    assert ["items", 0, "maybePage", "strict"] in paths
+    whole = await assert_same(
+        "{ laterItems(first: 9) { wrapped { item { number page(first: 3) { label } } } } }",
+        load_many_calls=1,
+    )
+    assert [e["path"] for e in whole["errors"]] == [["laterItems", 4, "wrapped", "item", "page"]]
+    assert json.loads(whole["data"])["laterItems"][4] is None  # page! and item! nulled it
+    await assert_same(
+        "{ items(first: 9) { page(first: 2) { number strict } } }", load_many_calls=1
+    )  # [Item!]!: the first error nulls everything, as graphql-core's first one
+    await assert_same("{ laterItems(start: 20, first: 2) { maybePage { label } } }", None)
+    # the same field outside a list: its resolver, while the list batches its own
+    await assert_same(
+        "{ items(first: 4) { maybePage { label } } item(number: 3) { maybePage { note } } }",
+        load_many_calls=1,
+    )
+
+
+async def test_refused_arguments_are_reported_per_item_as_the_resolver_would() -> None:
+    answer = await assert_same(
+        "query($first: Int!) {"
+        " laterItems(first: 5) { number maybePage(first: $first) { label } } }",
+        {"first": 0},
+        load_many_calls=1,
+    )
+    assert [e["message"] for e in answer["errors"]] == ["first must be positive, got 0"] * 5
+    assert [e["path"][1] for e in answer["errors"]] == [0, 1, 2, 3, 4]
+
+
+async def test_items_with_more_to_await_call_the_resolver_as_graphql_core_does() -> None:
+    for document in (
+        # other fields to await beside the batched one, at its level and above it
+        "{ laterItems(first: 6) { number maybePage { label strict } later } }",
+        "{ laterItems(first: 6) { later wrapped { item { maybePage { label } } } } }",
+        "{ laterItems(first: 6) { wrapped { item { maybePage { label } loaded { number } } } } }",
+        # a single item; two batchable fields below one list; a page that needs a resolver
+        "{ laterItems(first: 1) { maybePage { label } } }",
+        "{ items(first: 4) { page { label } maybePage { label } } }",
+        # a sync error leaving a non-null item after its entry was placed: the list fails
+        "{ items(first: 7) { maybePage { label } must } }",
+    ):
+        await assert_same(document, load_many_calls=0)
+    # the same error nulls a nullable item: its entry is settled as its resolver, the
+    # others are batched
+    answer = await assert_same(
+        "{ laterItems(first: 7) { maybePage { label } must } }", load_many_calls=1
+    )
+    assert json.loads(answer["data"])["laterItems"][4] is None
 
 
 def test_synchronous_execution_answers_as_graphql_core() -> None:

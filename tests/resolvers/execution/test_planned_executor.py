@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 from graphql import parse
@@ -14,7 +14,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.execution import PlannedExecutor
 from resolvers.execution.cache import PlanCache, condition_variables
-from resolvers.execution.plan import AT_HAND, ATTRIBUTE, RESOLVER, Compiler, ObjectPlan
+from resolvers.execution.plan import AT_HAND, ATTRIBUTE, BATCHED, RESOLVER, Compiler, ObjectPlan
 from resolvers.schema import build_schema
 from tests.resolvers.execution.edge_schema import edge_schema
 from tests.resolvers.execution.test_edge_cases import assert_same, run
@@ -28,6 +28,22 @@ PAGE = (Path(__file__).parents[3] / "bench" / "queries" / "customers_page.graphq
 CUSTOMER = """query($number: String!) {
   customer(number: $number) { id number name creditLimit { amount } billingAddress { city }
     erpStale interactions(first: 2) { edges { node { kind subject } } } } }"""
+
+
+CUSTOMER_PAGES = """query($first: Int, $after: String, $kind: InteractionKind, $since: DateTime) {
+  customers(first: 6) { edges { node { number
+    interactions(first: $first, after: $after, kind: $kind, since: $since) {
+      totalCount edges { cursor node { id kind subject occurredAt } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } } }"""
+CONTACT_PAGES = """query($first: Int, $after: String) {
+  customer(number: "C10001") { number contacts { name
+    interactions(first: $first, after: $after) { totalCount edges { cursor node { subject } } }
+  } } }"""
+LEAD_PAGES = """query($first: Int, $after: String) {
+  leads(first: 6) { edges { node { name
+    interactions(first: $first, after: $after) { totalCount edges { cursor node { kind } } }
+  } } } }"""
+NOT_A_CURSOR = "bm9wZQ"  # base64 of "nope"
 
 
 def _codes(answer: bytes) -> dict[tuple[Any, ...], str]:
@@ -90,6 +106,58 @@ async def test_introspection_answers_as_graphql_core(seeded: Seeded) -> None:
     _, planned = await seeded.up.compare(document)
     seeded.assert_no_mismatch()
     assert planned.planned  # planned, with __schema and __type run by graphql-core
+
+
+class _CountingBatches(RecordingExecutor):
+    """The planned executor, counting the list levels that answered a field at once."""
+
+    batches: ClassVar[int] = 0
+
+    def _finish_batch(self, *args: Any) -> Any:
+        _CountingBatches.batches += 1
+        return super()._finish_batch(*args)
+
+
+@ON_SQLITE
+async def test_interactions_of_a_list_answer_at_once_as_graphql_core_would(
+    seeded: Seeded,
+) -> None:
+    up = Differential(seeded.up.schema, seeded.up.clients, planned_executor=_CountingBatches)
+    down = Differential(seeded.down.schema, seeded.down.clients, planned_executor=_CountingBatches)
+    first_page, _ = await up.compare(CUSTOMER_PAGES, {"first": 2})
+    edges = json.loads(first_page.body)["data"]["customers"]["edges"]
+    cursor = edges[0]["node"]["interactions"]["pageInfo"]["endCursor"]
+    assert cursor is not None
+    variable_sets: list[dict[str, Any]] = [
+        {"first": 2},
+        {"first": 2, "after": cursor},  # a real cursor, used on every customer
+        {"first": 2, "after": NOT_A_CURSOR},
+        {"first": 0},
+        {"first": 3, "kind": "CALL"},
+        {"since": "2024-01-01T00:00:00"},  # no offset: refused
+        {},
+    ]
+    before = _CountingBatches.batches
+    for document in (CUSTOMER_PAGES, CONTACT_PAGES, LEAD_PAGES):
+        for variables in variable_sets:
+            if document is not CUSTOMER_PAGES:
+                variables = {k: v for k, v in variables.items() if k in ("first", "after")}
+            for principal in sorted(up.clients):
+                await up.compare(document, variables, principal=principal)
+            for principal in ("admin", "partner"):
+                await down.compare(document, variables, principal=principal)
+    up.assert_no_mismatch()
+    down.assert_no_mismatch()
+    assert _CountingBatches.batches > before  # the batched path answered, not the resolvers
+    refused = await up.assert_same(CUSTOMER_PAGES, {"first": 2, "after": NOT_A_CURSOR})
+    body = json.loads(refused.body)
+    assert body["data"] is None  # non-null all the way up: the first error nulls the page
+    assert [(e["message"], e["path"]) for e in body["errors"]] == [
+        (
+            "`after` is not a cursor this list gave out",
+            ["customers", "edges", 0, "node", "interactions"],
+        )
+    ]
 
 
 class _PermissionBlind(RecordingExecutor):
@@ -170,7 +238,8 @@ def test_a_page_reads_its_fields_without_resolvers_where_it_can() -> None:
 
     walk(plan, "")
     node = "customers.edges.node."
-    assert kinds["customers"] == kinds[f"{node}interactions"] == RESOLVER
+    assert kinds["customers"] == RESOLVER
+    assert kinds[f"{node}interactions"] == BATCHED  # one load_many for the page's customers
     assert {kinds[f"{node}{name}"] for name in ("id", "number")} == {ATTRIBUTE}
     erp_fields = ("name", "taxId", "creditHold", "creditLimit", "paymentTerms", "balance")
     erp_fields += ("email", "billingAddress", "shippingAddress", "erpFetchedAt", "erpStale")
