@@ -27,14 +27,6 @@ R = TypeVar("R")
 CursorValue = str | int | float | None
 
 
-@strawberry.type(description="Where a page sits in its list (Relay cursor connections).")
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
 def _edge_cursor(root: Edge[Any]) -> str:
     return encode_cursor(root.keyset())
 
@@ -47,6 +39,30 @@ class Edge(Generic[T]):
     node: T
     keyset: strawberry.Private[Callable[[], Sequence[CursorValue]]]
     """The item's place in its list, computed only when a cursor is encoded."""
+
+
+def _start_cursor(root: PageInfo) -> str | None:
+    return encode_cursor(root.first_edge.keyset()) if root.first_edge is not None else None
+
+
+def _end_cursor(root: PageInfo) -> str | None:
+    return encode_cursor(root.last_edge.keyset()) if root.last_edge is not None else None
+
+
+@strawberry.type(description="Where a page sits in its list (Relay cursor connections).")
+class PageInfo:
+    """The cursors of the page's first and last edge are encoded only when a client asks."""
+
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None = strawberry.field(
+        resolver=_start_cursor, metadata=value_at_hand(_start_cursor)
+    )
+    end_cursor: str | None = strawberry.field(
+        resolver=_end_cursor, metadata=value_at_hand(_end_cursor)
+    )
+    first_edge: strawberry.Private[Edge[Any] | None] = None
+    last_edge: strawberry.Private[Edge[Any] | None] = None
 
 
 @strawberry.type
@@ -113,6 +129,6 @@ def page_info(
     return PageInfo(
         has_next_page=has_next_page,
         has_previous_page=has_previous_page,
-        start_cursor=encode_cursor(edges[0].keyset()) if edges else None,
-        end_cursor=encode_cursor(edges[-1].keyset()) if edges else None,
+        first_edge=edges[0] if edges else None,
+        last_edge=edges[-1] if edges else None,
     )

@@ -104,12 +104,7 @@ class CustomerQueries:
             require(info, Capability.READ_CREDIT_HOLD)  # the filter would reveal the flag
         scope = await visible_customers(info)
         if scope is not None and not scope:
-            empty = PageInfo(
-                has_next_page=False,
-                has_previous_page=after is not None,
-                start_cursor=None,
-                end_cursor=None,
-            )
+            empty = PageInfo(has_next_page=False, has_previous_page=after is not None)
             return Connection(edges=[], page_info=empty, total_count=0)
         if erp is None:
             raise ErpUnavailableError("No ERP is configured.")
