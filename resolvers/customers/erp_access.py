@@ -35,6 +35,13 @@ class ErpAccess:
     stale: bool = False
     oldest: Fetched | None = None
 
+    def asking(self) -> None:
+        """A read of the operation is going out: the summary exists from now on, so that an
+        answer built before the read returns (a sibling's error can end the operation first)
+        still says the ERP was asked, and in which circuit state."""
+        if "erp" not in self.extensions:
+            self.summarise()
+
     def note(self, fetched: Iterable[Fetched]) -> None:
         """Fold these reads into the operation's freshness summary."""
         for item in fetched:
@@ -58,6 +65,7 @@ def customer_by_number(erp: ErpAccess | None) -> DataLoader[str, Fetched | None]
     async def load(numbers: list[str]) -> list[Fetched | BaseException | None]:
         if erp is None:
             return [ErpUnavailable("no ERP is configured")] * len(numbers)
+        erp.asking()
         reads = await read_customers(erp.gateway, numbers, live=erp.live)
         erp.note(reads.found.values())
         if reads.unavailable:

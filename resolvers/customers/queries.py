@@ -115,6 +115,7 @@ class CustomerQueries:
             after=after_number if isinstance(after_number, str) else None,
             numbers=tuple(sorted(scope)) if scope is not None else None,
         )
+        erp.asking()
         try:
             page = await search_customers(erp.gateway, query, live=erp.live)
         except ErpUnavailable as exc:

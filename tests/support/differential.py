@@ -136,8 +136,9 @@ class Differential:
 
         Some answers are not deterministic under either executor: work left to settle in the
         background after an error (graphql-core's ``settle_in_background``) may or may not
-        write ``extensions.erp`` before the response is built. A pair that differs is asked
-        again, up to ``ATTEMPTS`` times; only answers that never agree are a mismatch.
+        update ``extensions.erp`` (the circuit's state, say) before the response is built. A
+        pair that differs is asked again, up to ``ATTEMPTS`` times; only answers that never
+        agree are a mismatch.
         """
         await self.answer(REFERENCE, principal, document, variables, operation_name)
         for _ in range(ATTEMPTS):
