@@ -108,11 +108,13 @@ def table_rows(scenarios: dict[str, dict[str, Any]]) -> list[list[str]]:
             )
         elif name == "memory":
             rss = scenario["rss_mb"]
+            slope = scenario.get("slope_mb_per_1k_second_half")
             rows.append(
                 [
                     name,
                     f"RSS {rss['start']} -> {rss['half']} -> {rss['end']} MiB",
-                    f"growth 5k->10k {scenario['growth_mb']} MiB",
+                    f"growth 5k->10k {scenario['growth_mb']} MiB"
+                    + (f" (slope {slope} MiB per 1k)" if slope is not None else ""),
                     "",
                 ]
             )

@@ -74,3 +74,13 @@ def test_compare_interleaved_runs_in_alternation_and_takes_medians() -> None:
 
 def test_comparison_against_a_zero_baseline_has_no_ratio() -> None:
     assert Comparison("x", (1.0,), (0.0,)).ratio is None
+
+
+def test_the_memory_slope_tells_a_steady_climb_from_a_flat_line() -> None:
+    from bench.scenarios import _slope
+
+    leak = [(n, 100 + 0.5 * n / 1000) for n in range(5000, 10001, 1000)]
+    flat = [(n, 100.0) for n in range(5000, 10001, 1000)]
+    assert round(1000 * _slope(leak), 3) == 0.5
+    assert _slope(flat) == 0.0
+    assert _slope(flat[:1]) == 0.0
