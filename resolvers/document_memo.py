@@ -1,8 +1,8 @@
 """Facts derived from a parsed document, remembered for as long as the document is reused.
 
-strawberry's ``ParserCache`` hands back the same ``DocumentNode`` (and so the same field
-nodes) for the same query text, so anything computed from the document alone (a plan, a
-cost) can be computed once per document instead of once per request. Entries are keyed by
+The parse cache (``resolvers/documents.py``) hands back the same ``DocumentNode`` (and so the
+same field nodes) for the same query text, so anything computed from the document alone (a
+plan, a cost) can be computed once per document instead of once per request. Entries are keyed by
 the node's identity and keep the node alive, so a recycled ``id()`` never matches; the
 cache is bounded like the parser's.
 """

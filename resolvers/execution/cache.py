@@ -2,8 +2,8 @@
 
 A plan depends on the operation and on the values of the variables that its ``@skip`` and
 ``@include`` directives read (field collection does); nothing else in the variables changes
-it. So the cache keys each operation (by identity: strawberry's ``ParserCache`` hands out one
-document per query text) and, within it, the tuple of those values.
+it. So the cache keys each operation (by identity: the parse cache of ``PreparedDocuments``
+hands out one document per query text) and, within it, the tuple of those values.
 """
 
 from __future__ import annotations
