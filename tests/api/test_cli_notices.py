@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import mailbox
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,20 +17,8 @@ from crm_store.models.interactions import InteractionRow
 from crm_store.models.payments import NoticeStatus, PaymentRow
 from tests.support.databases import copy_sqlite, sqlite_store
 from tests.support.erp import DemoErp
+from tests.support.serve import FRONTDESK, environment, frontdesk_serving
 from tests.workflows.payments.sending import import_demo_payments
-
-FRONTDESK = Path(sys.executable).with_name("frontdesk")
-
-
-def _environment(**values: str) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDESK_")}
-    return {**clean, **values}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for_mail(directory: Path, count: int, process: subprocess.Popen[bytes]) -> None:
@@ -48,32 +33,18 @@ def test_serve_says_where_notices_go_and_delivers_the_queued_demo_ones(
     tmp_path: Path,
 ) -> None:
     # The first start seeds the demo ERP, the demo CRM and the demo payments (two queued).
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(FRONTDESK), "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=_environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     mail = tmp_path / ".frontdesk" / "mail"
-    try:
-        _wait_for_mail(mail, 2, process)
-        key = (tmp_path / ".frontdesk" / "demo-admin-key").read_text().strip()
+    with frontdesk_serving(tmp_path, workers=None, wait=False) as served:
+        _wait_for_mail(mail, 2, served.process)
         response = httpx.post(
-            f"http://127.0.0.1:{port}/graphql",
+            served.graphql,
             json={
                 "query": "{ payments(first: 20) { totalCount edges { node { noticeStatus } } } }"
             },
-            headers={"Authorization": f"Bearer {key}"},
+            headers={"Authorization": f"Bearer {served.admin_key()}"},
         )
         payments = response.json()["data"]["payments"]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        assert process.stderr is not None
-        banner = process.stderr.read().decode()
-        process.stderr.close()
+    banner = served.banner
     assert "payment notices: no SMTP server configured, delivering to the Maildir" in banner
     assert ".frontdesk/mail" in banner
     assert payments["totalCount"] == 8
@@ -88,7 +59,7 @@ def _run_worker(url: str, erp_url: str, data: Path) -> None:
     """Run ``frontdesk worker`` until it has delivered three notices, then SIGTERM it."""
     process = subprocess.Popen(
         [str(FRONTDESK), "worker"],
-        env=_environment(
+        env=environment(
             FRONTDESK_DATABASE_URL=url,
             FRONTDESK_ERP_SQL_URL=erp_url,
             FRONTDESK_DATA_DIR=str(data),

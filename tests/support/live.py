@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
+from tests.support.serve import free_port
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
 STARTUP_TIMEOUT = 15.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class _Server(uvicorn.Server):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -13,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.support.serve import free_port
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from email.message import EmailMessage
@@ -20,12 +21,6 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from workflows.payments.notices import SentNotice
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -17,7 +17,6 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ import httpx
 import pytest
 
 from tests.support import tryton_rpc, tryton_seed
+from tests.support.serve import free_port
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,13 +56,6 @@ def cache_key() -> str:
     for module in (__file__, tryton_seed.__file__, tryton_rpc.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()[:16]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
