@@ -68,6 +68,7 @@ def create_app(settings: Settings, *, overrides: Overrides | None = None) -> Sta
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         max_subscriptions_per_connection=settings.subscriptions_per_connection,
         multipart_uploads_enabled=True,
+        plain_queries=settings.plain_queries,
     )
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

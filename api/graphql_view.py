@@ -29,6 +29,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.auth.jwt import AuthUnavailable
 from api.notices import import_limits
 from api.persisted_queries import PersistedQueryError
+from api.plain_queries import PlainQueries
 from api.websocket_auth import credentials_of, watch_credentials
 from crm_store.unit_of_work import UnitOfWork
 from resolvers.context import Context
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+    from strawberry.schema.base import BaseSchema
 
     from api.lifespan import AppState
     from api.security import Security
@@ -63,10 +65,14 @@ def _operation_name(request_data: object) -> str:
     """``operationName``, else the document's first named operation, else "anonymous"."""
     if isinstance(request_data, list):
         return "batch"
-    name = getattr(request_data, "operation_name", None)
-    if isinstance(name, str) and name:
-        return name
-    query = getattr(request_data, "query", None)
+    return operation_label(
+        getattr(request_data, "query", None), getattr(request_data, "operation_name", None)
+    )
+
+
+def operation_label(query: object, operation_name: object) -> str:
+    if isinstance(operation_name, str) and operation_name:
+        return operation_name
     found = _NAMED_OPERATION.search(query) if isinstance(query, str) else None
     return found.group(1) if found else "anonymous"
 
@@ -111,6 +117,11 @@ header, so it cannot post an upload with the visitor's browser (CSRF)."""
 
 
 class FrontdeskGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: BaseSchema, *, plain_queries: bool = True, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.plain_queries = PlainQueries(schema)  # type: ignore[arg-type]
+        self.plain_queries.usable = self.plain_queries.usable and plain_queries
+
     async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
         """File uploads (GraphQL multipart request spec), only with a preflight header."""
         if not any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
@@ -252,7 +263,12 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, context: Context = UNSET, root_value: None = UNSET
     ) -> Response | WebSocket:
         try:
-            response = await super().run(request, context, root_value)
+            plain = None
+            if isinstance(request, StarletteRequest) and context is UNSET:
+                plain = await self.plain_queries.answer(self, request)
+            response = (
+                plain if plain is not None else await super().run(request, context, root_value)
+            )
         except BaseException:
             # A query's session is closed once its response is sent; there is none.
             uow = getattr(request.state, "uow", None)
@@ -301,3 +317,14 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             state.metrics.graphql_request(
                 _operation_name(request_data), ok=ok, seconds=time.perf_counter() - started
             )
+
+    def record_operation(
+        self, request: Request, query: str, operation_name: str | None, *, ok: bool, started: float
+    ) -> None:
+        """What ``execute_operation`` counts, for an operation the plain query path ran."""
+        state: AppState = request.app.state.frontdesk
+        state.metrics.graphql_request(
+            operation_label(query, operation_name),
+            ok=ok,
+            seconds=time.perf_counter() - started,
+        )

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     """Worker processes of ``frontdesk serve``; default: the number of cores."""
     planned_execution: bool = True
     """Run queries on the planned executor (``resolvers/execution``); false: graphql-core's."""
+    plain_queries: bool = True
+    """Answer validated JSON queries on the plain query path (``api/plain_queries.py``);
+    false: every request through strawberry's view and ``Schema.execute``."""
     gc_tuning: bool = True
     """Served processes freeze their start-up heap and collect the young generation every
     10,000 allocations (``api/gc_tuning.py``); false keeps CPython's defaults."""

@@ -302,6 +302,7 @@ class Tuning:
 
 TUNINGS = (
     Tuning("api_key_cache", {"FRONTDESK_API_KEY_CACHE_SECONDS": "0"}, "customer_realistic"),
+    Tuning("plain_queries", {"FRONTDESK_PLAIN_QUERIES": "false"}, "customer_realistic"),
     Tuning("gc_tuning", {"FRONTDESK_GC_TUNING": "false"}, "customers_page", long=True),
     Tuning(
         "planned_execution",

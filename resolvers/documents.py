@@ -40,13 +40,23 @@ def validated(
 
 class PreparedDocuments(DocumentLimits):
     def on_parse(self) -> Iterator[None]:
+        self.parse_document()
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        self.validate_document()
+        yield
+
+    def parse_document(self) -> None:
+        """The token limit, then the document (raises what either refuses)."""
         self._check_tokens()
         context = self.execution_context
         if context.query:
             context.graphql_document = _parse(context.query, **context.parse_options)
-        yield
 
-    def on_validate(self) -> Iterator[None]:
+    def validate_document(self) -> None:
+        """The document limits (raises), then validation: errors in
+        ``pre_execution_errors``."""
         self._check_document()
         context = self.execution_context
         document = context.graphql_document
@@ -54,4 +64,3 @@ class PreparedDocuments(DocumentLimits):
             context.pre_execution_errors = validated(
                 context.schema._schema, document, context.validation_rules
             )
-        yield

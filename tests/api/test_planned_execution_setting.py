@@ -47,3 +47,10 @@ async def test_both_executors_answer_the_same(
         schema = view.endpoint.schema  # type: ignore[attr-defined]
         assert (schema.execution_context_class is PlannedExecutor) is planned
     assert len(answers[True]["data"]["customers"]["edges"]) == 5
+
+
+def test_the_plain_query_path_can_be_switched_off(tmp_path: Path) -> None:
+    for plain in (True, False):
+        built = create_app(Settings(data_dir=tmp_path, plain_queries=plain))
+        view = next(route for route in built.routes if getattr(route, "path", "") == "/graphql")
+        assert view.endpoint.plain_queries.usable is plain  # type: ignore[attr-defined]

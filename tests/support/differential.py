@@ -45,13 +45,18 @@ class RecordingExecutor(PlannedExecutor):
         return planned
 
 
-def schema_of(app: Starlette) -> strawberry.Schema:
-    """The strawberry schema the app's ``/graphql`` view executes with."""
+def view_of(app: Starlette) -> FrontdeskGraphQL:
+    """The app's ``/graphql`` view."""
     for route in app.routes:
         endpoint = getattr(route, "endpoint", None) or getattr(route, "app", None)
         if isinstance(endpoint, FrontdeskGraphQL):
-            return endpoint.schema  # type: ignore[return-value]
+            return endpoint
     raise LookupError("the app has no GraphQL view")
+
+
+def schema_of(app: Starlette) -> strawberry.Schema:
+    """The strawberry schema the app's ``/graphql`` view executes with."""
+    return view_of(app).schema  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,8 @@ class Differential:
     """The app's schema (``schema_of``), whose executor is switched per request."""
     clients: Mapping[str, httpx.AsyncClient]
     planned_executor: type[PlannedExecutor] = RecordingExecutor
+    view: FrontdeskGraphQL | None = None
+    """The app's ``/graphql`` view, when the test needs it."""
     mismatches: list[Mismatch] = field(default_factory=list)
     planned_runs: int = 0
     fallback_runs: int = 0

@@ -17,7 +17,7 @@ from api.lifespan import Overrides
 from api.settings import Settings
 from crm_store.unit_of_work import UnitOfWork
 from resolvers.node import to_global_id
-from tests.support.differential import Differential, RecordingExecutor, schema_of
+from tests.support.differential import Differential, RecordingExecutor, schema_of, view_of
 from tests.support.erp import DemoErp
 from tests.support.graphql import gql
 from tests.support.scoping import PARTNER, World, build_world
@@ -136,7 +136,7 @@ async def seeded(
                 principal: await stack.enter_async_context(_client(started, key))
                 for principal, key in keys.items()
             }
-            differentials.append(Differential(schema, clients))
+            differentials.append(Differential(schema, clients, view=view_of(app)))
         up, down = differentials
         world = await build_world(up.clients["admin"], store)
         listed = _ids(await gql(up.clients["admin"], IDS))
