@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import re
 import time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth.jwt import AuthUnavailable
+from api.metrics import operation_label
 from api.notices import import_limits
 from api.persisted_queries import PersistedQueryError
 from api.plain_queries import PlainQueries
@@ -58,9 +58,6 @@ def wants_live_erp(request: Request | WebSocket) -> bool:
     return any(d.strip() in ("no-cache", "no-store") for d in directives.split(","))
 
 
-_NAMED_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
-
-
 def _operation_name(request_data: object) -> str:
     """``operationName``, else the document's first named operation, else "anonymous"."""
     if isinstance(request_data, list):
@@ -68,13 +65,6 @@ def _operation_name(request_data: object) -> str:
     return operation_label(
         getattr(request_data, "query", None), getattr(request_data, "operation_name", None)
     )
-
-
-def operation_label(query: object, operation_name: object) -> str:
-    if isinstance(operation_name, str) and operation_name:
-        return operation_name
-    found = _NAMED_OPERATION.search(query) if isinstance(query, str) else None
-    return found.group(1) if found else "anonymous"
 
 
 @lru_cache(maxsize=256)
@@ -119,8 +109,7 @@ header, so it cannot post an upload with the visitor's browser (CSRF)."""
 class FrontdeskGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: BaseSchema, *, plain_queries: bool = True, **options: Any) -> None:
         super().__init__(schema, **options)
-        self.plain_queries = PlainQueries(schema)  # type: ignore[arg-type]
-        self.plain_queries.usable = self.plain_queries.usable and plain_queries
+        self.plain_queries = PlainQueries(schema, enabled=plain_queries)  # type: ignore[arg-type]
 
     async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
         """File uploads (GraphQL multipart request spec), only with a preflight header."""
@@ -313,18 +302,9 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             ok = not (isinstance(result, ExecutionResult) and result.errors)
             return result
         finally:
-            state: AppState = request.app.state.frontdesk
-            state.metrics.graphql_request(
-                _operation_name(request_data), ok=ok, seconds=time.perf_counter() - started
-            )
+            self.record_operation(request, _operation_name(request_data), ok=ok, started=started)
 
-    def record_operation(
-        self, request: Request, query: str, operation_name: str | None, *, ok: bool, started: float
-    ) -> None:
-        """What ``execute_operation`` counts, for an operation the plain query path ran."""
+    def record_operation(self, request: Request, label: str, *, ok: bool, started: float) -> None:
+        """Count and time one operation by name for ``/metrics`` (the plain query path's too)."""
         state: AppState = request.app.state.frontdesk
-        state.metrics.graphql_request(
-            operation_label(query, operation_name),
-            ok=ok,
-            seconds=time.perf_counter() - started,
-        )
+        state.metrics.graphql_request(label, ok=ok, seconds=time.perf_counter() - started)

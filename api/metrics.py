@@ -6,6 +6,7 @@ results and circuit changes to it without knowing about Prometheus.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from prometheus_client import (
@@ -25,6 +26,18 @@ if TYPE_CHECKING:
     from erp_gateway.observer import CacheResult, CircuitState
 
 MAX_OPERATION_NAMES = 200
+_NAMED_OPERATION = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
+
+
+def operation_label(query: object, operation_name: object) -> str:
+    """An operation's name for the metrics: ``operationName``, else the document's first named
+    operation, else "anonymous"."""
+    if isinstance(operation_name, str) and operation_name:
+        return operation_name
+    found = _NAMED_OPERATION.search(query) if isinstance(query, str) else None
+    return found.group(1) if found else "anonymous"
+
+
 CIRCUIT_VALUES: dict[str, float] = {"closed": 0, "half_open": 1, "open": 2}
 
 

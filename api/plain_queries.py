@@ -14,9 +14,9 @@ error logging, the view's context, persisted-query check, metrics, result proces
 response. Anything else, and anything that does not pass before execution starts, goes to
 the standard path, which answers it as it always has.
 
-``tests/api/test_plain_queries.py`` proves the two paths answer byte for byte alike (status,
-body and headers) for every query document of the tests, as every kind of principal, with
-the ERP up and down.
+``tests/resolvers/execution/test_plain_queries.py`` proves the two paths answer byte for byte
+alike (status, body and headers) for every query document of the tests, as every kind of
+principal, with the ERP up and down.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.await_maybe import await_maybe
 
+from api.metrics import operation_label
 from resolvers.document_memo import DocumentMemo
 from resolvers.documents import PreparedDocuments
 from resolvers.extensions import OperationLifecycle
@@ -107,9 +108,9 @@ def plain_body(
 class PlainQueries:
     """The plain query path of one view; ``usable`` says whether its schema allows it."""
 
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Schema, *, enabled: bool = True) -> None:
         self.schema = schema
-        self.usable = not schema.config.enable_experimental_incremental_execution
+        self.usable = enabled and not schema.config.enable_experimental_incremental_execution
 
     async def answer(self, view: FrontdeskGraphQL, request: Request) -> Response | None:
         """The response to ``request``, or None for the standard path (nothing done yet)."""
@@ -222,12 +223,7 @@ class PlainQueries:
             merged.update(extension.get_results())
         answer.extensions = merged
         execution.result = answer
-        view.record_operation(
-            request,
-            execution.query or "",
-            execution._provided_operation_name,
-            ok=not answer.errors,
-            started=started,
-        )
+        label = operation_label(execution.query, execution._provided_operation_name)
+        view.record_operation(request, label, ok=not answer.errors, started=started)
         data = await view.process_result(request, answer)
         return view.create_response(response_data=data, sub_response=sub_response)

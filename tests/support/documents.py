@@ -42,6 +42,15 @@ class QueryDocument:
         name = f" ({self.operation_name})" if self.operation_name else ""
         return f"{self.origin}{name}: {' '.join(self.text.split())[:160]}"
 
+    def operation(self) -> OperationDefinitionNode:
+        """The operation the document runs (its only one, or the one named)."""
+        operations = [
+            d for d in parse(self.text).definitions if isinstance(d, OperationDefinitionNode)
+        ]
+        if self.operation_name is None:
+            return operations[0]
+        return next(o for o in operations if o.name and o.name.value == self.operation_name)
+
 
 def _candidates() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []

@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from graphql import OperationDefinitionNode, parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from resolvers.schema import build_schema
-from tests.support.documents import QueryDocument, served_query_documents
+from tests.support.documents import served_query_documents
 from tests.support.generated import first_values, variables_for
 
 if TYPE_CHECKING:
@@ -23,15 +22,6 @@ ON_SQLITE = pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 
 SCHEMA = build_schema()._schema
 DOCUMENTS = served_query_documents()
-
-
-def _operation(document: QueryDocument) -> OperationDefinitionNode:
-    operations = [
-        d for d in parse(document.text).definitions if isinstance(d, OperationDefinitionNode)
-    ]
-    if document.operation_name is None:
-        return operations[0]
-    return next(o for o in operations if o.name and o.name.value == document.operation_name)
 
 
 def test_the_scan_finds_the_documents_of_tests_benchmark_and_readme() -> None:
@@ -45,7 +35,7 @@ def test_the_scan_finds_the_documents_of_tests_benchmark_and_readme() -> None:
 @ON_SQLITE
 async def test_every_known_document_answers_as_graphql_core(seeded: Seeded) -> None:
     for document in DOCUMENTS:
-        variables = first_values(_operation(document), SCHEMA, seeded.ids)
+        variables = first_values(document.operation(), SCHEMA, seeded.ids)
         for principal in ("admin", "sales", "partner"):
             await seeded.up.compare(
                 document.text,
@@ -74,7 +64,7 @@ async def test_known_documents_with_drawn_variables_and_principals(
     seeded: Seeded, data: st.DataObject
 ) -> None:
     document = data.draw(st.sampled_from(DOCUMENTS), label="document")
-    variables = data.draw(variables_for(_operation(document), SCHEMA, seeded.ids), "variables")
+    variables = data.draw(variables_for(document.operation(), SCHEMA, seeded.ids), "variables")
     principal = data.draw(st.sampled_from(sorted(seeded.up.clients)), label="principal")
     differential = seeded.by_erp(data.draw(st.sampled_from([True, True, False]), label="erp up"))
     await differential.assert_same(

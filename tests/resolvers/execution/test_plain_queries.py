@@ -7,11 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from graphql import OperationDefinitionNode, parse
 
-from api.graphql_view import FrontdeskGraphQL
 from resolvers.schema import build_schema
-from tests.support.documents import QueryDocument, served_query_documents
+from tests.support.documents import served_query_documents
 from tests.support.generated import first_values
 
 if TYPE_CHECKING:
@@ -20,25 +18,10 @@ if TYPE_CHECKING:
     import httpx
 
     from tests.resolvers.execution.conftest import Seeded
-    from tests.support.differential import Differential
 
 SCHEMA = build_schema()._schema
 DOCUMENTS = served_query_documents()
 REQUEST_ID = "plain-queries-0001"
-
-
-def _operation(document: QueryDocument) -> OperationDefinitionNode:
-    operations = [
-        d for d in parse(document.text).definitions if isinstance(d, OperationDefinitionNode)
-    ]
-    if document.operation_name is None:
-        return operations[0]
-    return next(o for o in operations if o.name and o.name.value == document.operation_name)
-
-
-def _view(differential: Differential) -> FrontdeskGraphQL:
-    assert differential.view is not None
-    return differential.view
 
 
 async def _answer(
@@ -58,8 +41,8 @@ async def test_every_known_document_answers_as_the_standard_path(seeded: Seeded)
         (seeded.up, ("admin", "sales", "partner")),
         (seeded.down, ("admin",)),
     ):
-        view = _view(differential)
-        plain = view.plain_queries
+        assert differential.view is not None
+        plain = differential.view.plain_queries
         run = plain._run
 
         async def counted(*args: Any, run: Any = run) -> Any:
@@ -70,7 +53,7 @@ async def test_every_known_document_answers_as_the_standard_path(seeded: Seeded)
         plain._run = counted  # type: ignore[method-assign]
         try:
             for document in DOCUMENTS:
-                variables = first_values(_operation(document), SCHEMA, seeded.ids)
+                variables = first_values(document.operation(), SCHEMA, seeded.ids)
                 payload: dict[str, Any] = {"query": document.text, "variables": variables}
                 if document.operation_name is not None:
                     payload["operationName"] = document.operation_name
