@@ -2,12 +2,14 @@
 
 Pages are keyset-paginated by ``(occurred_at desc, id desc)``. For a batch of owners (say the
 100 customers of a page) ``slices`` fetches each owner's first ``N + 1`` rows after the cursor
-with ``ROW_NUMBER() OVER (PARTITION BY owner ORDER BY occurred_at DESC, id DESC)`` and, in
-the same statement, each owner's total with ``COUNT(*) OVER (PARTITION BY owner)``
-(PostgreSQL and SQLite both have window functions). The (owner, occurred_at, id) indexes
-serve it, read backwards. It runs as a prepared read (``crm_store.prepared``): pages are read
-for every customer shown, and SQLAlchemy's ORM and execution cost more than the query; the rows
-come back as light ``InteractionRecord`` tuples.
+and, in the same statement, each owner's total: on PostgreSQL with
+``ROW_NUMBER() OVER (PARTITION BY owner ORDER BY occurred_at DESC, id DESC)`` and
+``COUNT(*) OVER (PARTITION BY owner)``; on SQLite, where sorting through window functions
+costs about twice as much, with ``GROUP BY`` totals and a correlated ``ORDER BY ... LIMIT``
+per owner. The (owner, occurred_at, id) indexes serve both, read backwards. It runs as a
+prepared read (``crm_store.prepared``): pages are read for every customer shown, and
+SQLAlchemy's ORM and execution cost more than the query; the rows come back as light
+``InteractionRecord`` tuples.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import aliased
 
 from crm_store.models.interactions import InteractionRow
 from crm_store.prepared import PreparedRead
@@ -116,53 +119,109 @@ class _Shape:
     until: bool
 
 
-@lru_cache(maxsize=64)
-def _slices_read(shape: _Shape) -> PreparedRead:
-    return PreparedRead(_slices_statement(shape))
+@lru_cache(maxsize=128)
+def _slices_read(shape: _Shape, dialect: str) -> PreparedRead:
+    return PreparedRead(_slices_statement(shape, dialect))
 
 
-def _slices_statement(shape: _Shape) -> Select[Any]:
-    """The ``slices`` statement of one shape (built once, by ``_slices_read``): the record's
-    columns, then ``total`` and ``is_after``.
+def _slices_statement(shape: _Shape, dialect: str) -> Select[Any]:
+    """The ``slices`` statement of one shape on one dialect (built once, by
+    ``_slices_read``): the record's columns, then ``total``, ``in_page`` and ``key`` (the
+    owner). An owner with matching rows but none in its page has one row with ``in_page``
+    false (its total); an owner with no matching rows has none.
 
     Parameters: ``keys`` (expanding), ``limit`` (``first + 1``), ``after_at``/``after_id``,
     ``kind``, ``since``, ``until``, as the shape has them.
     """
+    if dialect == "sqlite":
+        return _correlated_slices(shape)
+    return _windowed_slices(shape)
+
+
+def _matching(shape: _Shape, row: Any) -> list[ColumnElement[bool]]:
+    """The filter's conditions on ``row`` (the interactions table or an alias of it)."""
+    conditions: list[ColumnElement[bool]] = []
+    if shape.kind:
+        conditions.append(row.kind == bindparam("kind"))
+    if shape.since:
+        conditions.append(row.occurred_at >= bindparam("since"))
+    if shape.until:
+        conditions.append(row.occurred_at < bindparam("until"))
+    return conditions
+
+
+def _after(row: Any) -> ColumnElement[bool]:
+    """``row`` comes after the cursor, newest first."""
+    return or_(
+        row.occurred_at < bindparam("after_at"),
+        and_(row.occurred_at == bindparam("after_at"), row.id < bindparam("after_id")),
+    )
+
+
+def _correlated_slices(shape: _Shape) -> Select[Any]:
+    """SQLite: each owner's total by ``GROUP BY``, and its page as the ids of a correlated
+    ``ORDER BY ... LIMIT`` on the (owner, occurred_at, id) index, joined by rowid. About
+    half the cost of sorting every owner's rows through window functions."""
+    column = shape.owner.column
+    counted = (
+        select(column.label("key"), func.count().label("total"))
+        .where(column.in_(bindparam("keys", expanding=True)), *_matching(shape, InteractionRow))
+        .group_by(column)
+        .subquery("counted")
+    )
+    row = aliased(InteractionRow, name="page_row")
+    in_page = [getattr(row, shape.owner.value) == counted.c.key, *_matching(shape, row)]
+    if shape.after:
+        in_page.append(_after(row))
+    page = (
+        select(row.id)
+        .where(*in_page)
+        .order_by(row.occurred_at.desc(), row.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+        .correlate(counted)
+    )
+    table = InteractionRow.__table__
+    return (
+        select(
+            *(table.c[name] for name in InteractionRecord._fields),
+            counted.c.total,
+            table.c.id.is_not(None).label("in_page"),
+            counted.c.key,
+        )
+        .select_from(counted)
+        .outerjoin(table, table.c.id.in_(page))
+        .order_by(table.c.occurred_at.desc(), table.c.id.desc())
+    )
+
+
+def _windowed_slices(shape: _Shape) -> Select[Any]:
+    """PostgreSQL: over each owner's rows matching the filter, newest first, ``total`` is
+    ``COUNT(*) OVER (PARTITION BY owner)``; a row's place after the cursor is its
+    ``ROW_NUMBER()`` minus the rows at or before the cursor (a windowed ``SUM(CASE ...)``).
+    Each owner's newest row is always returned (``in_page`` false when it is not after the
+    cursor) so that an owner whose page is empty still reports its total."""
     column = shape.owner.column
     newest_first = (InteractionRow.occurred_at.desc(), InteractionRow.id.desc())
     overall = func.row_number().over(partition_by=column, order_by=newest_first)
-    is_after: ColumnElement[int]
+    in_page: ColumnElement[int]
     position: ColumnElement[int]
     if not shape.after:
-        is_after = literal(1)
+        in_page = literal(1)
         position = overall
     else:
-        after = or_(
-            InteractionRow.occurred_at < bindparam("after_at"),
-            and_(
-                InteractionRow.occurred_at == bindparam("after_at"),
-                InteractionRow.id < bindparam("after_id"),
-            ),
-        )
-        is_after = case((after, 1), else_=0)
+        after = _after(InteractionRow)
+        in_page = case((after, 1), else_=0)
         at_or_before = func.sum(case((after, 0), else_=1)).over(partition_by=column)
         position = overall - at_or_before
-    conditions: list[ColumnElement[bool]] = [column.in_(bindparam("keys", expanding=True))]
-    if shape.kind:
-        conditions.append(InteractionRow.kind == bindparam("kind"))
-    if shape.since:
-        conditions.append(InteractionRow.occurred_at >= bindparam("since"))
-    if shape.until:
-        conditions.append(InteractionRow.occurred_at < bindparam("until"))
     ranked = (
         select(
             InteractionRow.id,
             overall.label("overall"),
             position.label("position"),
-            is_after.label("is_after"),
+            in_page.label("in_page"),
             func.count().over(partition_by=column).label("total"),
         )
-        .where(*conditions)
+        .where(column.in_(bindparam("keys", expanding=True)), *_matching(shape, InteractionRow))
         .subquery("ranked")
     )
     table = InteractionRow.__table__
@@ -170,13 +229,14 @@ def _slices_statement(shape: _Shape) -> Select[Any]:
         select(
             *(table.c[name] for name in InteractionRecord._fields),
             ranked.c.total,
-            ranked.c.is_after,
+            ranked.c.in_page,
+            table.c[shape.owner.value],
         )
         .join(ranked, ranked.c.id == table.c.id)
         .where(
             or_(
                 and_(
-                    ranked.c.is_after == 1,
+                    ranked.c.in_page == 1,
                     ranked.c.position <= bindparam("limit", type_=Integer),
                 ),
                 ranked.c.overall == 1,
@@ -193,13 +253,8 @@ class InteractionRepository(Repository[InteractionRow]):
         self, owner: InteractionOwner, keys: Iterable[Hashable], page: InteractionPage
     ) -> dict[Any, InteractionSlice]:
         """Each key's page (up to ``page.first + 1`` newest rows after the cursor) and its
-        total (rows matching the filter, all pages): one statement for the whole batch.
-
-        Over each owner's rows matching the filter, newest first: ``total`` is
-        ``COUNT(*) OVER (PARTITION BY owner)``; a row's place after the cursor is its
-        ``ROW_NUMBER()`` minus the rows at or before the cursor (a windowed ``SUM(CASE ...)``).
-        Each owner's newest row is always returned (flagged when it is not after the cursor)
-        so that an owner whose page is empty still reports its total.
+        total (rows matching the filter, all pages): one statement for the whole batch, of
+        the session's dialect (``_slices_statement``).
         """
         wanted = list(dict.fromkeys(keys))
         if not wanted:
@@ -221,16 +276,17 @@ class InteractionRepository(Repository[InteractionRow]):
             parameters["since"] = wanted_filter.since
         if wanted_filter.until is not None:
             parameters["until"] = wanted_filter.until
-        columns = await _slices_read(shape).columns(self.session, parameters)
+        dialect = self.session.get_bind().dialect.name
+        columns = await _slices_read(shape, dialect).columns(self.session, parameters)
         records = map(_record, zip(*columns[:_RECORD_COLUMNS], strict=True))
-        owners = columns[InteractionRecord._fields.index(owner.value)]
+        totals_column, in_page_column, owners = columns[_RECORD_COLUMNS:]
         rows: dict[Any, list[InteractionRecord]] = defaultdict(list)
         totals: dict[Any, int] = {}
-        for record, key, total, row_is_after in zip(
-            records, owners, columns[_RECORD_COLUMNS], columns[_RECORD_COLUMNS + 1], strict=True
+        for record, key, total, in_page in zip(
+            records, owners, totals_column, in_page_column, strict=True
         ):
             totals[key] = total
-            if row_is_after:
+            if in_page:
                 rows[key].append(record)
         return {
             key: InteractionSlice(rows=rows.get(key, []), total=totals.get(key, 0))

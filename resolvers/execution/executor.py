@@ -336,20 +336,40 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
     def _complete_field(
         self, field: FieldPlan, parent: Path | None, result: Any, info: ResolveInfo | None
     ) -> Any:
-        """``execute_field`` after its resolver returned ``result``."""
+        """``execute_field`` after its resolver returned ``result``. The values of a page
+        (null, an enum member, a built-in scalar, an object of the plan) complete here with
+        no path unless they need one; anything else takes ``_complete_result``."""
         completion: Completion = field.completion  # type: ignore[assignment]
-        if completion.kind == LEAF and (
-            type(result) in _NEVER_AWAITABLE or type(result) is completion.enum_class
-        ):
-            # a leaf value that cannot be awaitable: no path unless it fails
-            try:
-                completed = self._complete_leaf(completion, result)
-            except Exception as raw_error:  # a field error, as in graphql-core
-                return self._failed(field, parent, raw_error)
-            if type(completed) is not CoroutineType:
-                return completed
+        kind = completion.kind
+        if result is None:
+            if not completion.non_null:
+                return None
+        elif kind == LEAF:
+            result_type = type(result)
+            if result_type is completion.enum_class:
+                name = completion.enum_names.get(result)  # type: ignore[union-attr]
+                if name is not None:
+                    return name
+            if result_type in _NEVER_AWAITABLE or result_type is completion.enum_class:
+                # a leaf value that cannot be awaitable
+                try:
+                    completed = self._complete_leaf(completion, result)
+                except Exception as raw_error:  # a field error, as in graphql-core
+                    return self._failed(field, parent, raw_error)
+                if type(completed) is not CoroutineType:
+                    return completed
+                path = Path(parent, field.response_name, field.parent_name)
+                return self._await_completed(field, path, completed)
+        elif kind == OBJECT and not isinstance(result, Exception) and not self.is_awaitable(result):
             path = Path(parent, field.response_name, field.parent_name)
-            return self._await_completed(field, path, completed)
+            try:
+                completed = self._complete_object(completion, field, result, path)
+            except Exception as raw_error:  # a field error, as in graphql-core
+                self.handle_field_error(raw_error, field.return_type, field.details, path)
+                return None
+            if type(completed) is CoroutineType:
+                return self._await_completed(field, path, completed)
+            return completed
         path = Path(parent, field.response_name, field.parent_name)
         return self._complete_result(field, info, path, result)
 
@@ -459,7 +479,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 f"{inspect(result)})` to return non-nullable value, returned:"
                 f" {inspect(coerced)}"
             )
-        if self.is_awaitable(coerced):
+        if type(coerced) not in _NEVER_AWAITABLE and self.is_awaitable(coerced):
             return _coroutine(coerced)
         return coerced
 
