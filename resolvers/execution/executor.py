@@ -80,6 +80,9 @@ _NEVER_AWAITABLE: Final = frozenset(
 )
 """Built-in value types with no ``__await__`` and no instance attributes to add one."""
 
+_SERIALIZED: Final = frozenset({bool, int, float, str})
+"""What a leaf's output coercion may return to be the answer as it is."""
+
 _SHAREABLE_ARGUMENTS: Final = frozenset({type(None), bool, int, float, str})
 """Argument values that no resolver can change: one coerced dict serves every item."""
 
@@ -351,7 +354,15 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 if name is not None:
                     return name
             if result_type in _NEVER_AWAITABLE or result_type is completion.enum_class:
-                # a leaf value that cannot be awaitable
+                # a leaf value that cannot be awaitable: first as the scalar's own
+                # coercion answers it (a timestamp, a decimal), else the long way
+                if completion.enum_class is None:
+                    try:
+                        coerced = completion.coerce(result)  # type: ignore[misc]
+                    except Exception:  # raised again below, where it is handled
+                        coerced = None
+                    if type(coerced) in _SERIALIZED:
+                        return coerced
                 try:
                     completed = self._complete_leaf(completion, result)
                 except Exception as raw_error:  # a field error, as in graphql-core
