@@ -80,9 +80,6 @@ _NEVER_AWAITABLE: Final = frozenset(
 )
 """Built-in value types with no ``__await__`` and no instance attributes to add one."""
 
-_SERIALIZED: Final = frozenset({bool, int, float, str})
-"""What a leaf's output coercion may return to be the answer as it is."""
-
 _SHAREABLE_ARGUMENTS: Final = frozenset({type(None), bool, int, float, str})
 """Argument values that no resolver can change: one coerced dict serves every item."""
 
@@ -339,48 +336,22 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
     def _complete_field(
         self, field: FieldPlan, parent: Path | None, result: Any, info: ResolveInfo | None
     ) -> Any:
-        """``execute_field`` after its resolver returned ``result``. The values of a page
-        (null, an enum member, a built-in scalar, an object of the plan) complete here with
-        no path unless they need one; anything else takes ``_complete_result``."""
+        """``execute_field`` after its resolver returned ``result``."""
         completion: Completion = field.completion  # type: ignore[assignment]
-        kind = completion.kind
-        if result is None:
-            if not completion.non_null:
-                return None
-        elif kind == LEAF:
-            result_type = type(result)
-            if result_type is completion.enum_class:
-                name = completion.enum_names.get(result)  # type: ignore[union-attr]
-                if name is not None:
-                    return name
-            if result_type in _NEVER_AWAITABLE or result_type is completion.enum_class:
-                # a leaf value that cannot be awaitable: first as the scalar's own
-                # coercion answers it (a timestamp, a decimal), else the long way
-                if completion.enum_class is None:
-                    try:
-                        coerced = completion.coerce(result)  # type: ignore[misc]
-                    except Exception:  # raised again below, where it is handled
-                        coerced = None
-                    if type(coerced) in _SERIALIZED:
-                        return coerced
-                try:
-                    completed = self._complete_leaf(completion, result)
-                except Exception as raw_error:  # a field error, as in graphql-core
-                    return self._failed(field, parent, raw_error)
-                if type(completed) is not CoroutineType:
-                    return completed
-                path = Path(parent, field.response_name, field.parent_name)
-                return self._await_completed(field, path, completed)
-        elif kind == OBJECT and not isinstance(result, Exception) and not self.is_awaitable(result):
-            path = Path(parent, field.response_name, field.parent_name)
+        if result is None and not completion.non_null:
+            return None  # no path: nothing can fail
+        if completion.kind == LEAF and (
+            type(result) in _NEVER_AWAITABLE or type(result) is completion.enum_class
+        ):
+            # a leaf value that cannot be awaitable: no path unless it fails
             try:
-                completed = self._complete_object(completion, field, result, path)
+                completed = self._complete_leaf(completion, result)
             except Exception as raw_error:  # a field error, as in graphql-core
-                self.handle_field_error(raw_error, field.return_type, field.details, path)
-                return None
-            if type(completed) is CoroutineType:
-                return self._await_completed(field, path, completed)
-            return completed
+                return self._failed(field, parent, raw_error)
+            if type(completed) is not CoroutineType:
+                return completed
+            path = Path(parent, field.response_name, field.parent_name)
+            return self._await_completed(field, path, completed)
         path = Path(parent, field.response_name, field.parent_name)
         return self._complete_result(field, info, path, result)
 

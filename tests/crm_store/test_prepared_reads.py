@@ -120,25 +120,25 @@ async def test_every_page_shape_reads_what_sqlalchemy_reads(store: Store, shape:
 
 
 def model_slice(
-    rows: list[InteractionRow], number: str, parameters: dict[str, Any]
+    rows: list[InteractionRow], number: str, page: InteractionPage
 ) -> tuple[list[int], int]:
     """What ``slices`` must give for one customer, computed here: the ids of its page (up to
-    ``limit`` newest rows after the cursor, among those matching the filter) and its total."""
+    ``first + 1`` newest rows after the cursor, among those matching the filter) and its
+    total."""
+    wanted = page.filter
     matching = [
         row
         for row in rows
         if row.customer_number == number
-        and ("kind" not in parameters or row.kind is parameters["kind"])
-        and ("since" not in parameters or row.occurred_at >= parameters["since"])
-        and ("until" not in parameters or row.occurred_at < parameters["until"])
+        and (wanted.kind is None or row.kind is wanted.kind)
+        and (wanted.since is None or row.occurred_at >= wanted.since)
+        and (wanted.until is None or row.occurred_at < wanted.until)
     ]
     newest_first = sorted(matching, key=lambda row: (row.occurred_at, row.id), reverse=True)
-    if "after_at" in parameters:
-        cursor = (parameters["after_at"], parameters["after_id"])
-        after = [row for row in newest_first if (row.occurred_at, row.id) < cursor]
-    else:
-        after = newest_first
-    return [row.id for row in after[: parameters["limit"]]], len(matching)
+    after = page.after
+    if after is not None:
+        newest_first = [row for row in newest_first if (row.occurred_at, row.id) < after]
+    return [row.id for row in newest_first[: page.first + 1]], len(matching)
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=repr)
@@ -153,7 +153,7 @@ async def test_every_page_shape_gives_each_owner_its_page_and_total(
             keys = rng.sample(NUMBERS, rng.randint(1, len(NUMBERS)))
             parameters = parameters_of(shape, keys, rows, rng)
             page = InteractionPage(
-                first=parameters["limit"] - 1 or 1,
+                first=max(parameters["limit"] - 1, 1),
                 after=(parameters["after_at"], parameters["after_id"]) if shape.after else None,
                 filter=InteractionFilter(
                     kind=parameters.get("kind"),
@@ -161,15 +161,14 @@ async def test_every_page_shape_gives_each_owner_its_page_and_total(
                     until=parameters.get("until"),
                 ),
             )
-            parameters["limit"] = page.first + 1
             found = await repository.slices(InteractionOwner.CUSTOMER, keys, page)
             assert set(found) == set(keys)
             for number in keys:
-                ids, total = model_slice(rows, number, parameters)
+                ids, total = model_slice(rows, number, page)
                 assert ([record.id for record in found[number].rows], found[number].total) == (
                     ids,
                     total,
-                ), (number, parameters)
+                ), (number, page)
 
 
 async def test_a_read_after_a_write_in_the_same_transaction_sees_the_write(store: Store) -> None:
