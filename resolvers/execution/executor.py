@@ -14,6 +14,11 @@ around the resolvers: collecting subfields, building a resolve info for fields t
 read one, dispatching on the return type, and argument coercion repeated for every item of
 a list. Fields the plan marks ``GENERIC`` are handed to graphql-core's ``execute_field``.
 
+A plan's objects run field by field (``_execute_fields``) for its first ``compile_after``
+operations; then, once the document has shown it is sent again and again, each object plan's
+loop is written out as Python (``compiled.py``): the same steps, with the common outcomes
+taken in place and everything else through the same methods as here.
+
 A list level that the plan lets answer a ``BATCHED`` field (``plan.py``) leaves a
 placeholder (``_Entry``) in each item's result where graphql-core would start the field's
 resolver coroutine, and, when every item completed without anything else to await, answers
@@ -30,13 +35,10 @@ own), for a single item, and when the field's permissions refuse or its argument
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import Awaitable, Sequence
-from decimal import Decimal
 from enum import Enum
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, ClassVar, Final
-from uuid import UUID
 from weakref import WeakKeyDictionary
 
 import structlog
@@ -48,6 +50,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.arguments import convert_arguments
 
 from resolvers.execution.cache import PlanCache
+from resolvers.execution.compiled import NEVER_AWAITABLE, as_coroutine, compile_plan
 from resolvers.execution.hints import NOT_AT_HAND
 from resolvers.execution.plan import (
     AT_HAND,
@@ -74,11 +77,9 @@ if TYPE_CHECKING:
 log = structlog.get_logger("frontdesk.graphql")
 
 PLAN_CACHE_SIZE: Final = 256
+COMPILE_AFTER: Final = 2
+NEVER_COMPILED: Final = -(2**62)
 
-_NEVER_AWAITABLE: Final = frozenset(
-    {type(None), bool, int, float, str, dt.datetime, dt.date, dt.time, Decimal, UUID}
-)
-"""Built-in value types with no ``__await__`` and no instance attributes to add one."""
 
 _SHAREABLE_ARGUMENTS: Final = frozenset({type(None), bool, int, float, str})
 """Argument values that no resolver can change: one coerced dict serves every item."""
@@ -116,6 +117,9 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor that runs planned queries with less work per field."""
 
     plan_caches: ClassVar[WeakKeyDictionary[GraphQLSchema, PlanCache]] = WeakKeyDictionary()
+    compile_after: ClassVar[int] = COMPILE_AFTER
+    """Runs of a plan by ``_execute_fields`` before its loops are written out: a document
+    sent once or twice does not pay for the writing (several ms for a large one)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,12 +170,24 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             log.warning("query plan failed; graphql-core runs the operation", exc_info=True)
             return None
 
+    def _write_out(self, plan: ObjectPlan) -> None:
+        """Write the plan's loops out (``compiled.py``); on failure it stays interpreted."""
+        try:
+            compile_plan(plan)
+        except Exception:  # a loop that cannot be written must not fail the request
+            log.warning("query plan could not be compiled; it runs interpreted", exc_info=True)
+            plan.runs = NEVER_COMPILED
+
     # -- the operation ------------------------------------------------------------------
 
     def _execute_plan(self, plan: ObjectPlan) -> Any:
         """``execute_operation`` for a planned query."""
+        if plan.run is None:
+            plan.runs += 1
+            if plan.runs > self.compile_after:
+                self._write_out(plan)
         try:
-            result = self._execute_fields(plan, self.root_value, None)
+            result = self._run(plan, self.root_value, None)
             if type(result) is CoroutineType:
                 return self._await_response(result)
             data = result
@@ -194,8 +210,16 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     # -- fields of an object ------------------------------------------------------------
 
+    def _run(self, plan: ObjectPlan, source: Any, path: Path | None) -> Any:
+        """``execute_fields``: a dict, or a coroutine of it when a field is awaitable; by
+        the plan's written-out loop once it has one."""
+        run = plan.run
+        if run is None:
+            return self._execute_fields(plan, source, path)
+        return run(self, source, path)
+
     def _execute_fields(self, plan: ObjectPlan, source: Any, path: Path | None) -> Any:
-        """``execute_fields``: a dict, or a coroutine of it when a field is awaitable."""
+        """``execute_fields``, field by field (``compiled.py`` writes the same loop out)."""
         results: dict[str, Any] = {}
         pending: list[str] | None = None
         registered = self._registered
@@ -224,10 +248,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                     if batch is None:  # not under its list level's loop: the item's way
                         completed = self._execute_resolver(field, source, path)
                     else:
-                        entry = _Entry(batch.index, source, results, path)  # type: ignore[arg-type]
-                        batch.entries.append(entry)
-                        self._registered += 1
-                        results[field.response_name] = entry
+                        results[field.response_name] = self._entry(batch, source, results, path)
                         continue
                 else:
                     completed = self.execute_field(
@@ -240,7 +261,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                     if completed is Undefined:
                         continue
                     if self.is_awaitable(completed) and type(completed) is not CoroutineType:
-                        completed = _coroutine(completed)
+                        completed = as_coroutine(completed)
                 results[field.response_name] = completed
                 if type(completed) is CoroutineType:
                     if pending is None:
@@ -258,6 +279,27 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         if registered != self._registered:
             pending = self._unbatch(plan, results, path)
         return self._gather_fields(results, pending)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _stored(
+        results: dict[str, Any], name: str, completed: Any, pending: list[str] | None
+    ) -> list[str] | None:
+        """Store a field's answer; one to await joins ``pending`` (made when needed)."""
+        results[name] = completed
+        if type(completed) is CoroutineType:
+            if pending is None:
+                return [name]
+            pending.append(name)
+        return pending
+
+    def _entry(
+        self, batch: _Batch, source: Any, results: dict[str, Any], path: Path | None
+    ) -> _Entry:
+        """A ``BATCHED`` field's placeholder in ``results``, registered with its batch."""
+        entry = _Entry(batch.index, source, results, path)  # type: ignore[arg-type]
+        batch.entries.append(entry)
+        self._registered += 1
+        return entry
 
     async def _gather_fields(self, results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
         if len(pending) == 1:
@@ -303,14 +345,8 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _execute_at_hand(self, field: FieldPlan, source: Any, path: Path | None) -> Any:
         """A declared read of the source, or the real resolver when it cannot answer."""
-        if field.gate:
-            allowed = self._gates.get(field)
-            if allowed is None:
-                context = self.context_value
-                allowed = all(permission.allows(context) for permission in field.gate)
-                self._gates[field] = allowed
-            if not allowed:
-                return self._execute_resolver(field, source, path)
+        if field.gate and not self._allowed(field):
+            return self._execute_resolver(field, source, path)
         try:
             value = field.read(source)  # type: ignore[misc]
         except Exception:  # the resolver raises it again, where it belongs
@@ -320,6 +356,15 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         if type(value) is field.fast_type:
             return value
         return self._complete_field(field, path, value, None)
+
+    def _allowed(self, field: FieldPlan) -> bool:
+        """The verdict of the field's context permissions, asked once per operation."""
+        allowed = self._gates.get(field)
+        if allowed is None:
+            context = self.context_value
+            allowed = all(permission.allows(context) for permission in field.gate)
+            self._gates[field] = allowed
+        return allowed
 
     def _execute_resolver(self, field: FieldPlan, source: Any, parent: Path | None) -> Any:
         """``execute_field`` for a field with a resolver."""
@@ -341,7 +386,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         if result is None and not completion.non_null:
             return None  # no path: nothing can fail
         if completion.kind == LEAF and (
-            type(result) in _NEVER_AWAITABLE or type(result) is completion.enum_class
+            type(result) in NEVER_AWAITABLE or type(result) is completion.enum_class
         ):
             # a leaf value that cannot be awaitable: no path unless it fails
             try:
@@ -454,16 +499,32 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             name = completion.enum_names.get(result)  # type: ignore[union-attr]
             if name is not None:
                 return name
-        coerced = completion.coerce(result)  # type: ignore[misc]
+        return self._coerced(completion, result, completion.coerce(result))  # type: ignore[misc]
+
+    def _coerced(self, completion: Completion, result: Any, coerced: Any) -> Any:
+        """``complete_leaf_value`` once the type's output coercion answered ``coerced``."""
         if coerced is Undefined or coerced is None:
             raise TypeError(
                 f"Expected `{inspect(completion.nullable)}.coerce_output_value("
                 f"{inspect(result)})` to return non-nullable value, returned:"
                 f" {inspect(coerced)}"
             )
-        if type(coerced) not in _NEVER_AWAITABLE and self.is_awaitable(coerced):
-            return _coroutine(coerced)
+        if type(coerced) not in NEVER_AWAITABLE and self.is_awaitable(coerced):
+            return as_coroutine(coerced)
         return coerced
+
+    def _leaf_coerced(
+        self, field: FieldPlan, parent: Path | None, result: Any, coerced: Any
+    ) -> Any:
+        """``_complete_field``'s answer for a leaf whose coercion answered ``coerced``."""
+        try:
+            completed = self._coerced(field.completion, result, coerced)  # type: ignore[arg-type]
+        except Exception as raw_error:  # a field error, as in graphql-core
+            return self._failed(field, parent, raw_error)
+        if type(completed) is not CoroutineType:
+            return completed
+        path = Path(parent, field.response_name, field.parent_name)
+        return self._await_completed(field, path, completed)
 
     def _complete_object(
         self, completion: Completion, field: FieldPlan, result: Any, path: Path
@@ -482,7 +543,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 result,
                 field.details,
             )
-        return self._execute_fields(completion.plan, result, path)  # type: ignore[arg-type]
+        return self._run(completion.plan, result, path)  # type: ignore[arg-type]
 
     def _complete_list(
         self,
@@ -558,14 +619,8 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         (graphql-core raises it for every item before the resolver runs)."""
         if batched in self._batches:
             return None
-        if batched.gate:
-            allowed = self._gates.get(batched)
-            if allowed is None:
-                context = self.context_value
-                allowed = all(permission.allows(context) for permission in batched.gate)
-                self._gates[batched] = allowed
-            if not allowed:
-                return None
+        if batched.gate and not self._allowed(batched):
+            return None
         try:
             arguments = self._arguments_of(batched) if batched.takes_arguments else {}
         except Exception:  # raised again by each item, where it belongs
@@ -852,8 +907,3 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         while isinstance(path.key, int) and path.prev is not None:
             path = path.prev
         return self.build_resolve_info(field.definition, field.nodes, field.parent_type, path)
-
-
-async def _coroutine(awaitable: Awaitable[Any]) -> Any:
-    """Any awaitable as a coroutine, the one kind of awaitable the plan passes around."""
-    return await awaitable

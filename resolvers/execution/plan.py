@@ -157,6 +157,10 @@ class ObjectPlan:
     object_type: GraphQLObjectType
     name: str
     fields: list[FieldPlan] = field(default_factory=list)
+    run: Callable[..., Any] | None = None
+    """``_execute_fields`` for this plan, written out (``compiled.py``), once it is hot."""
+    runs: int = 0
+    """Operations run with this (root) plan so far, while it has no ``run``."""
 
 
 @dataclass(slots=True)

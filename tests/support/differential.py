@@ -3,10 +3,11 @@ executor (``resolvers/execution``), through the real app, compared byte for byte
 
 The app's schema is switched between the two executors for each request
 (``Schema.execution_context_class``); everything else (the HTTP view, the context, the
-extensions, error masking, the orjson encoding) is the same. A request is sent three times:
-once to warm the ERP cache (so that both answers read the same records), then once by each
-executor. The bodies must be equal bytes: data, errors (message, path, locations,
-extensions) and the order of every key.
+extensions, error masking, the orjson encoding) is the same. A request is sent four times:
+once to warm the ERP cache (so that every answer reads the same records), then once by each
+executor: graphql-core's, the planned executor with its plans written out (``compiled.py``),
+and the planned executor running them field by field. The bodies must be equal bytes: data,
+errors (message, path, locations, extensions) and the order of every key.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from resolvers.execution import PlannedExecutor
 if TYPE_CHECKING:
     import httpx
     import strawberry
+    from graphql.pyutils import Path
     from starlette.applications import Starlette
 
     from resolvers.execution.plan import ObjectPlan
@@ -35,14 +37,24 @@ ATTEMPTS = 4
 
 
 class RecordingExecutor(PlannedExecutor):
-    """The planned executor, noting for each operation whether it ran planned."""
+    """The planned executor, noting for each operation whether it ran planned. Its plans are
+    written out (``compiled.py``) from their first run, as a hot plan is in production."""
 
     outcomes: ClassVar[list[bool]] = []
+    compile_after: ClassVar[int] = 0
 
     def plan(self) -> ObjectPlan | None:
         planned = super().plan()
         RecordingExecutor.outcomes.append(planned is not None)
         return planned
+
+
+class InterpretingExecutor(RecordingExecutor):
+    """The same, running every plan field by field (``_execute_fields``), as the first runs
+    of a plan do in production."""
+
+    def _run(self, plan: ObjectPlan, source: Any, path: Path | None) -> Any:
+        return self._execute_fields(plan, source, path)
 
 
 def view_of(app: Starlette) -> FrontdeskGraphQL:
@@ -99,6 +111,8 @@ class Differential:
     """The app's schema (``schema_of``), whose executor is switched per request."""
     clients: Mapping[str, httpx.AsyncClient]
     planned_executor: type[PlannedExecutor] = RecordingExecutor
+    interpreting_executor: type[PlannedExecutor] | None = InterpretingExecutor
+    """Also compared, when set: the planned executor with its plans not written out."""
     view: FrontdeskGraphQL | None = None
     """The app's ``/graphql`` view, when the test needs it."""
     mismatches: list[Mismatch] = field(default_factory=list)
@@ -153,10 +167,18 @@ class Differential:
             planned = await self.answer(
                 self.planned_executor, principal, document, variables, operation_name
             )
-            if (reference.status, reference.body) == (planned.status, planned.body):
+            interpreted = planned
+            if self.interpreting_executor is not None:
+                interpreted = await self.answer(
+                    self.interpreting_executor, principal, document, variables, operation_name
+                )
+            expected = (reference.status, reference.body)
+            if expected == (planned.status, planned.body) == (interpreted.status, interpreted.body):
                 break
         else:
             text = f"{label or document.strip()[:300]}\nas {principal} with {variables}"
+            if expected == (planned.status, planned.body):
+                planned, text = interpreted, f"{text}\n(plan run field by field)"
             self.mismatches.append(Mismatch(text, reference, planned))
         if planned.planned:
             self.planned_runs += 1

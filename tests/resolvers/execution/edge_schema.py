@@ -258,7 +258,8 @@ class Item(Named):
 
     @strawberry.field
     def wrapped(self) -> Wrapper:
-        return Wrapper(item=self)
+        # odd numbers: an attribute holding an object of another class than its type's
+        return Wrapper(item=self, impostor=Wrapper(item=self) if self.number % 2 else self)  # type: ignore[arg-type]
 
     @strawberry.field
     def matrix(self) -> list[list[int | None]]:
@@ -271,6 +272,7 @@ class Wrapper:
 
     item: Item
     label: str = "wrapped"
+    impostor: Item | None = None
 
 
 @strawberry.type

@@ -15,12 +15,15 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.execution import PlannedExecutor
 from tests.resolvers.execution.edge_schema import Log, edge_schema
+from tests.support.differential import InterpretingExecutor, RecordingExecutor
 from tests.support.generated import query_documents
 
 REFERENCE = edge_schema(StrawberryGraphQLCoreExecutionContext)
-PLANNED = edge_schema(PlannedExecutor)
+PLANNED = edge_schema(RecordingExecutor)
+"""Plans written out from their first run (``compiled.py``)."""
+INTERPRETED = edge_schema(InterpretingExecutor)
+"""Plans run field by field."""
 ROOTS = ("item", "item", "items", "items", "laterItems", "laterItems", "strict", "text")
 
 
@@ -63,11 +66,12 @@ async def assert_same(
     load_many_calls: int | None = None,
 ) -> dict[str, Any]:
     reference = await run(REFERENCE, document, variables, deny=deny)
-    log = Log(deny=deny)
-    planned = await run(PLANNED, document, variables, deny=deny, log=log)
-    assert planned == reference
-    if load_many_calls is not None:
-        assert log.load_many_calls == load_many_calls
+    for schema in (PLANNED, INTERPRETED):
+        log = Log(deny=deny)
+        planned = await run(schema, document, variables, deny=deny, log=log)
+        assert planned == reference
+        if load_many_calls is not None:
+            assert log.load_many_calls == load_many_calls
     return planned
 
 
@@ -99,6 +103,16 @@ async def test_errors_in_nullable_places_leave_the_rest() -> None:
     assert ["a", "later"] in paths
     assert ["a", "secret"] in paths
     assert json.loads(answer["data"])["a"]["number"] == 4
+
+
+async def test_an_attribute_holding_an_object_of_the_wrong_class_is_an_error() -> None:
+    answer = await assert_same("{ items(first: 2) { wrapped { impostor { number name } } } }")
+    assert [(e["message"][:32], e["path"]) for e in answer["errors"]] == [
+        ("Expected value of type 'Item' bu", ["items", 0, "wrapped", "impostor"])
+    ]
+    assert json.loads(answer["data"])["items"][1] == {
+        "wrapped": {"impostor": {"number": 2, "name": "item 2"}}
+    }
 
 
 async def test_fragments_aliases_directives_and_typename() -> None:
@@ -194,7 +208,7 @@ def test_synchronous_execution_answers_as_graphql_core() -> None:
         "{ strict(start: 5) { must } }",
     ):
         answers = []
-        for schema in (REFERENCE, PLANNED):
+        for schema in (REFERENCE, PLANNED, INTERPRETED):
             result = schema.execute_sync(document, context_value=Log())
             answers.append((json.dumps(result.data), [e.formatted for e in result.errors or ()]))
-        assert answers[0] == answers[1]
+        assert answers[0] == answers[1] == answers[2]

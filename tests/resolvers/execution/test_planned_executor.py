@@ -11,9 +11,12 @@ import pytest
 from graphql import parse
 from graphql.execution import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from structlog.testing import capture_logs
 
 from resolvers.execution import PlannedExecutor
+from resolvers.execution import executor as executor_module
 from resolvers.execution.cache import PlanCache, condition_variables
+from resolvers.execution.compiled import source_of
 from resolvers.execution.plan import AT_HAND, ATTRIBUTE, BATCHED, RESOLVER, Compiler, ObjectPlan
 from resolvers.schema import build_schema
 from tests.resolvers.execution.edge_schema import edge_schema
@@ -163,12 +166,8 @@ async def test_interactions_of_a_list_answer_at_once_as_graphql_core_would(
 class _PermissionBlind(RecordingExecutor):
     """Broken on purpose: reads declared values without asking the permission classes."""
 
-    def _execute_at_hand(self, field: Any, source: Any, path: Any) -> Any:
-        field_gate, field.gate = field.gate, ()
-        try:
-            return super()._execute_at_hand(field, source, path)
-        finally:
-            field.gate = field_gate
+    def _allowed(self, field: Any) -> bool:
+        return True
 
 
 class _NullTolerant(PlannedExecutor):
@@ -245,6 +244,62 @@ def test_a_page_reads_its_fields_without_resolvers_where_it_can() -> None:
     erp_fields += ("email", "billingAddress", "shippingAddress", "erpFetchedAt", "erpStale")
     assert {kinds[f"{node}{name}"] for name in erp_fields} == {AT_HAND}
     assert kinds[f"{node}interactions.edges.node.occurredAt"] == ATTRIBUTE
+
+
+async def test_a_plan_runs_field_by_field_until_it_is_hot_then_written_out() -> None:
+    document = "{ items(first: 3) { number color wrapped { label item { name } } } }"
+    schema = edge_schema(PlannedExecutor)
+    reference = await run(
+        edge_schema(StrawberryGraphQLCoreExecutionContext), document, None, deny=False
+    )
+    written: list[bool] = []
+    for _ in range(PlannedExecutor.compile_after + 2):
+        assert await run(schema, document, None, deny=False) == reference
+        (entry,) = PlannedExecutor.plan_caches[schema._schema]._operations.values()
+        (plan,) = entry.plans.values()
+        assert plan is not None
+        written.append(plan.run is not None)
+    assert written == [False] * PlannedExecutor.compile_after + [True, True]
+    source = source_of(plan)
+    assert source.startswith("def run(self, source, path):")
+    assert "# Query.items" in source
+    # the same selection in another document shares the compiled code, not the constants
+    other = "query Other { items(first: 3) { number color wrapped { label item { name } } } }"
+    for _ in range(PlannedExecutor.compile_after + 1):
+        await run(schema, other, None, deny=False)
+    plans = [
+        entry.plans[()]
+        for entry in PlannedExecutor.plan_caches[schema._schema]._operations.values()
+    ]
+    first, second = (found.run for found in plans)  # type: ignore[union-attr]
+    assert first is not second
+    assert first.__code__ is second.__code__  # type: ignore[union-attr]
+
+
+async def test_a_plan_whose_loops_cannot_be_written_stays_field_by_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(plan: ObjectPlan) -> None:
+        raise SyntaxError("cannot be written")
+
+    monkeypatch.setattr(executor_module, "compile_plan", refuse)
+    document = "{ items(first: 2) { number name } }"
+    schema = edge_schema(RecordingExecutor)  # written out from the first run
+    reference = await run(
+        edge_schema(StrawberryGraphQLCoreExecutionContext), document, None, deny=False
+    )
+    with capture_logs() as logs:
+        for _ in range(3):
+            assert await run(schema, document, None, deny=False) == reference
+            assert RecordingExecutor.outcomes[-1] is True  # planned, only not written out
+    (entry,) = PlannedExecutor.plan_caches[schema._schema]._operations.values()
+    (plan,) = entry.plans.values()
+    assert plan is not None
+    assert plan.run is None
+    # tried once: a plan that cannot be written is not tried again on every request
+    assert [log["event"] for log in logs] == [
+        "query plan could not be compiled; it runs interpreted"
+    ]
 
 
 def test_the_cache_is_bounded_and_forgets_the_least_recently_used() -> None:
