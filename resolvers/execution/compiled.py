@@ -66,23 +66,24 @@ NEVER_AWAITABLE: Final = frozenset(
 """Built-in value types with no ``__await__`` and no instance attributes to add one."""
 
 CODE_CACHE_SIZE: Final = 1024
-_UNDEFINED_TYPE: Final = type(Undefined)
+_NOT_OBJECTS: Final = (type(None), type(Undefined))
+"""Values completed as null, whatever their classes look like."""
 _HOOKS: Final = ("__await__", "__getattr__", "__getattribute__", "__class__")
-_PLAIN: set[type] = set()
+PLAIN: set[type] = set()
 """Classes found plain (``_is_plain``); grows with the classes resolvers return."""
 
 
 def _is_plain(cls: type) -> bool:
     """Whether any instance of ``cls`` is an object graphql-core completes without awaiting
     it or raising it: no ``__await__``, no hook that could answer for one, no exception."""
-    if cls in _PLAIN:
+    if cls in PLAIN:
         return True
-    if cls is _UNDEFINED_TYPE or issubclass(cls, BaseException):
+    if cls in _NOT_OBJECTS or issubclass(cls, BaseException):
         return False
     for klass in cls.__mro__[:-1]:  # object's own slots are the defaults
         if any(name in klass.__dict__ for name in _HOOKS):
             return False
-    _PLAIN.add(cls)
+    PLAIN.add(cls)
     return True
 
 
@@ -136,7 +137,7 @@ class _Writer:
             "Undefined": Undefined,
             "NOT_AT_HAND": NOT_AT_HAND,
             "NEVER": NEVER_AWAITABLE,
-            "PLAIN": _PLAIN,
+            "PLAIN": PLAIN,
             "is_plain": _is_plain,
             "as_coroutine": as_coroutine,
             "invalid_return_type_error": invalid_return_type_error,

@@ -50,7 +50,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.arguments import convert_arguments
 
 from resolvers.execution.cache import PlanCache
-from resolvers.execution.compiled import NEVER_AWAITABLE, as_coroutine, compile_plan
+from resolvers.execution.compiled import NEVER_AWAITABLE, PLAIN, as_coroutine, compile_plan
 from resolvers.execution.hints import NOT_AT_HAND
 from resolvers.execution.plan import (
     AT_HAND,
@@ -393,10 +393,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 completed = self._complete_leaf(completion, result)
             except Exception as raw_error:  # a field error, as in graphql-core
                 return self._failed(field, parent, raw_error)
-            if type(completed) is not CoroutineType:
-                return completed
-            path = Path(parent, field.response_name, field.parent_name)
-            return self._await_completed(field, path, completed)
+            return self._leaf_answer(field, parent, completed)
         path = Path(parent, field.response_name, field.parent_name)
         return self._complete_result(field, info, path, result)
 
@@ -521,6 +518,10 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             completed = self._coerced(field.completion, result, coerced)  # type: ignore[arg-type]
         except Exception as raw_error:  # a field error, as in graphql-core
             return self._failed(field, parent, raw_error)
+        return self._leaf_answer(field, parent, completed)
+
+    def _leaf_answer(self, field: FieldPlan, parent: Path | None, completed: Any) -> Any:
+        """A completed leaf, awaited at the field's path when it is a coroutine."""
         if type(completed) is not CoroutineType:
             return completed
         path = Path(parent, field.response_name, field.parent_name)
@@ -530,12 +531,13 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         self, completion: Completion, field: FieldPlan, result: Any, path: Path
     ) -> Any:
         """``complete_value`` and ``complete_object_value`` for an object type."""
-        if isinstance(result, Exception):
-            raise result
-        if result is None or result is Undefined:
-            if completion.non_null:
-                raise TypeError(completion.null_message)
-            return None
+        if type(result) not in PLAIN:  # a plain object is neither an exception nor null
+            if isinstance(result, Exception):
+                raise result
+            if result is None or result is Undefined:
+                if completion.non_null:
+                    raise TypeError(completion.null_message)
+                return None
         is_type_of = completion.is_type_of
         if is_type_of is not None and not is_type_of(result, None):
             raise invalid_return_type_error(
@@ -575,6 +577,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         item_type = item.declared_type
         item_is_object = item.kind == OBJECT
         is_awaitable = self.is_awaitable
+        plain = PLAIN  # objects of these classes are never awaitable
         completed_results: list[Any] = []
         append = completed_results.append
         awaitable_indices: list[int] = []
@@ -583,7 +586,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             for value in iterator:
                 item_path = Path(path, index, None)
-                if is_awaitable(value):
+                if type(value) not in plain and is_awaitable(value):
                     append(self._complete_awaitable_item(item, field, value, item_path, info))
                     awaitable_indices.append(index)
                 else:
@@ -640,6 +643,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         item_type = item.declared_type
         batched: FieldPlan = completion.batched  # type: ignore[assignment]
         is_awaitable = self.is_awaitable
+        plain = PLAIN  # objects of these classes are never awaitable
         completed_results: list[Any] = []
         append = completed_results.append
         awaitable_indices: list[int] = []
@@ -650,7 +654,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             for value in iterator:
                 item_path = Path(path, index, None)
                 batch.index = index
-                if is_awaitable(value):
+                if type(value) not in plain and is_awaitable(value):
                     append(self._complete_awaitable_item(item, field, value, item_path, None))
                     awaitable_indices.append(index)
                 else:

@@ -259,7 +259,11 @@ class Item(Named):
     @strawberry.field
     def wrapped(self) -> Wrapper:
         # odd numbers: an attribute holding an object of another class than its type's
-        return Wrapper(item=self, impostor=Wrapper(item=self) if self.number % 2 else self)  # type: ignore[arg-type]
+        return Wrapper(
+            item=self,
+            impostor=Wrapper(item=self) if self.number % 2 else self,  # type: ignore[arg-type]
+            promised=None if self.number % 3 == 0 else self,  # type: ignore[arg-type]
+        )
 
     @strawberry.field
     def matrix(self) -> list[list[int | None]]:
@@ -273,6 +277,8 @@ class Wrapper:
     item: Item
     label: str = "wrapped"
     impostor: Item | None = None
+    promised: Item = None  # type: ignore[assignment]
+    """Non-null, yet null for every third item."""
 
 
 @strawberry.type

@@ -115,6 +115,17 @@ async def test_an_attribute_holding_an_object_of_the_wrong_class_is_an_error() -
     }
 
 
+async def test_a_non_null_attribute_holding_null_nulls_its_parent() -> None:
+    answer = await assert_same("{ items(first: 4) { number wrapped { promised { number } } } }")
+    assert [(e["message"], e["path"]) for e in answer["errors"]] == [
+        (
+            "Cannot return null for non-nullable field Wrapper.promised.",
+            ["items", 2, "wrapped", "promised"],
+        )
+    ]
+    assert json.loads(answer["data"]) is None  # items is [Item!]!, wrapped is Wrapper!
+
+
 async def test_fragments_aliases_directives_and_typename() -> None:
     await assert_same(
         """query($yes: Boolean!, $no: Boolean = false) {
