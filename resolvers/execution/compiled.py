@@ -11,7 +11,7 @@ The common outcomes are taken in place:
   null in a nullable field, a member of the field's strawberry enum with a name;
 - a built-in scalar value (``int``, ``datetime``, ``Decimal`` ...: ``_NEVER_AWAITABLE``)
   passed to the type's output coercion, when that answers another built-in value;
-- an object of a plain class (``_is_plain``: no ``__await__``, no attribute hooks, not an
+- an object of a plain class (``is_plain``: no ``__await__``, no attribute hooks, not an
   exception) completed by its child plan's ``run`` after the type's ``is_type_of``;
 - a ``list`` completed by the executor's list completion.
 
@@ -70,19 +70,25 @@ _NOT_OBJECTS: Final = (type(None), type(Undefined))
 """Values completed as null, whatever their classes look like."""
 _HOOKS: Final = ("__await__", "__getattr__", "__getattribute__", "__class__")
 PLAIN: set[type] = set()
-"""Classes found plain (``_is_plain``); grows with the classes resolvers return."""
+"""Classes found plain (``is_plain``); grows with the classes resolvers return."""
+_NOT_PLAIN: set[type] = set()
 
 
-def _is_plain(cls: type) -> bool:
+def is_plain(cls: type) -> bool:
     """Whether any instance of ``cls`` is an object graphql-core completes without awaiting
     it or raising it: no ``__await__``, no hook that could answer for one, no exception."""
     if cls in PLAIN:
         return True
-    if cls in _NOT_OBJECTS or issubclass(cls, BaseException):
+    if cls in _NOT_PLAIN:
         return False
-    for klass in cls.__mro__[:-1]:  # object's own slots are the defaults
-        if any(name in klass.__dict__ for name in _HOOKS):
-            return False
+    if (
+        cls in _NOT_OBJECTS
+        or issubclass(cls, BaseException)
+        # object's own slots are the defaults
+        or any(name in klass.__dict__ for klass in cls.__mro__[:-1] for name in _HOOKS)
+    ):
+        _NOT_PLAIN.add(cls)
+        return False
     PLAIN.add(cls)
     return True
 
@@ -138,7 +144,7 @@ class _Writer:
             "NOT_AT_HAND": NOT_AT_HAND,
             "NEVER": NEVER_AWAITABLE,
             "PLAIN": PLAIN,
-            "is_plain": _is_plain,
+            "is_plain": is_plain,
             "as_coroutine": as_coroutine,
             "invalid_return_type_error": invalid_return_type_error,
             "PLAN": plan,

@@ -50,7 +50,13 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.arguments import convert_arguments
 
 from resolvers.execution.cache import PlanCache
-from resolvers.execution.compiled import NEVER_AWAITABLE, PLAIN, as_coroutine, compile_plan
+from resolvers.execution.compiled import (
+    NEVER_AWAITABLE,
+    PLAIN,
+    as_coroutine,
+    compile_plan,
+    is_plain,
+)
 from resolvers.execution.hints import NOT_AT_HAND
 from resolvers.execution.plan import (
     AT_HAND,
@@ -586,7 +592,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             for value in iterator:
                 item_path = Path(path, index, None)
-                if type(value) not in plain and is_awaitable(value):
+                if type(value) not in plain and not is_plain(type(value)) and is_awaitable(value):
                     append(self._complete_awaitable_item(item, field, value, item_path, info))
                     awaitable_indices.append(index)
                 else:
@@ -654,7 +660,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             for value in iterator:
                 item_path = Path(path, index, None)
                 batch.index = index
-                if type(value) not in plain and is_awaitable(value):
+                if type(value) not in plain and not is_plain(type(value)) and is_awaitable(value):
                     append(self._complete_awaitable_item(item, field, value, item_path, None))
                     awaitable_indices.append(index)
                 else:
