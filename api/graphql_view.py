@@ -159,10 +159,12 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             payment_import_limits=import_limits(state.settings),
         )
 
-        async def renew() -> UnitOfWork:
-            await context.uow.close()
-            context.uow = fresh = UnitOfWork(state.sessionmaker)
-            context.loaders = Loaders.create(uow=fresh, erp=erp)
+        # The function takes the context it renews: a closure holding it would make the
+        # context, and everything its loaders read, garbage only the cycle collector frees.
+        async def renew(renewed: Context) -> UnitOfWork:
+            await renewed.uow.close()
+            renewed.uow = fresh = UnitOfWork(state.sessionmaker)
+            renewed.loaders = Loaders.create(uow=fresh, erp=erp)
             return fresh
 
         context.renew = renew

@@ -47,8 +47,9 @@ class Context:
     events: EventBus | None = None
     """Subscription events; ``pending_events`` are published once the operation commits."""
     pending_events: list[Event] = field(default_factory=list)
-    renew: Callable[[], Awaitable[UnitOfWork]] | None = None
-    """Fresh loaders and unit of work (a subscription, before each event it answers)."""
+    renew: Callable[[Context], Awaitable[UnitOfWork]] | None = None
+    """Fresh loaders and unit of work for this context (a subscription, before each event
+    it answers): ``await context.renew(context)``."""
     connection_params: dict[str, object] | None = None
     """A WebSocket's ``connection_init`` payload (its credentials)."""
     payment_import_limits: ImportLimits = field(default_factory=ImportLimits)

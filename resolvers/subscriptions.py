@@ -37,7 +37,7 @@ async def _renew(info: Info) -> UnitOfWork:
     once the event is answered (a cancelled subscription never reaches the end of its
     operation, where it would be closed otherwise)."""
     if info.context.renew is not None:
-        return await info.context.renew()
+        return await info.context.renew(info.context)
     return info.context.uow
 
 

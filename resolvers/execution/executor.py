@@ -35,14 +35,15 @@ own), for a single item, and when the field's permissions refuse or its argument
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 from weakref import WeakKeyDictionary
 
 import structlog
-from graphql import GraphQLError, GraphQLSchema, OperationType
+from graphql import GraphQLError, GraphQLResolveInfoHelpers, GraphQLSchema, OperationType
 from graphql.execution.executor import collect_iterator_awaitables, invalid_return_type_error
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
@@ -129,6 +130,12 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # graphql-core's helpers hold bound methods of the executor, which holds them: a
+        # cycle that made the context and all its loaders had read garbage for the cycle
+        # collector, not for reference counting, once the operation was answered.
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)
+        )
         self._arguments: dict[FieldPlan, dict[str, Any]] = {}
         self._gates: dict[FieldPlan, bool] = {}
         self._batches: dict[FieldPlan, _Batch] = {}
@@ -917,3 +924,16 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         while isinstance(path.key, int) and path.prev is not None:
             path = path.prev
         return self.build_resolve_info(field.definition, field.nodes, field.parent_type, path)
+
+
+def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` of an object that the returned function does not keep alive."""
+    held = weakref.WeakMethod(method)
+
+    def call(*args: Any) -> Any:
+        bound = held()
+        if bound is None:
+            raise RuntimeError("the operation's execution has ended")
+        return bound(*args)
+
+    return call

@@ -3,6 +3,8 @@ and that the differential harness does catch an executor that answers differentl
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -70,6 +72,31 @@ async def test_a_page_runs_planned_and_keeps_forbidden_fields_to_their_path(
     assert codes[("customers", "edges", 0, "node", "creditLimit")] == "FORBIDDEN"
     assert set(codes.values()) == {"FORBIDDEN"}
     assert {path[-1] for path in codes} == {"creditLimit", "paymentTerms", "balance"}
+
+
+@ON_SQLITE
+async def test_an_answered_page_leaves_its_context_to_reference_counting(seeded: Seeded) -> None:
+    """Nothing of an answered operation waits for the cycle collector: not the executor,
+    not the context, not what its loaders read (a page's records, a thousand objects)."""
+    client = seeded.up.clients["admin"]
+    payload = {"query": PAGE, "variables": {"first": 20, "interactions": 5}}
+    for _ in range(PlannedExecutor.compile_after + 1):  # warm, and the plan written out
+        assert (await client.post("/graphql", json=payload)).status_code == 200
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        response = await client.post("/graphql", json=payload)
+        await asyncio.sleep(0.05)  # the session is closed after the response
+        gc.collect()
+        left = {type(found).__name__ for found in gc.garbage}
+        executors = [found for found in gc.garbage if isinstance(found, PlannedExecutor)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert response.status_code == 200
+    assert len(json.loads(response.content)["data"]["customers"]["edges"]) == 20
+    assert not executors
+    assert not left & {"Context", "Loaders", "InteractionSlice"}
 
 
 @ON_SQLITE
