@@ -487,11 +487,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             return self._complete_leaf(completion, result)
         if kind == OBJECT:
             return self._complete_object(completion, field, result, path)
-        if isinstance(result, Exception):
-            raise result
-        if result is None or result is Undefined:
-            if completion.non_null:
-                raise TypeError(completion.null_message)
+        if _completes_to_null(completion, result):
             return None
         return self._complete_list(completion, field, result, path, info)
 
@@ -499,11 +495,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         """``complete_value`` and ``complete_leaf_value`` for a scalar or an enum."""
         if type(result) is completion.fast_type:
             return result
-        if isinstance(result, Exception):
-            raise result
-        if result is None or result is Undefined:
-            if completion.non_null:
-                raise TypeError(completion.null_message)
+        if _completes_to_null(completion, result):
             return None
         if completion.enum_class is not None and type(result) is completion.enum_class:
             name = completion.enum_names.get(result)  # type: ignore[union-attr]
@@ -544,13 +536,9 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         self, completion: Completion, field: FieldPlan, result: Any, path: Path
     ) -> Any:
         """``complete_value`` and ``complete_object_value`` for an object type."""
-        if type(result) not in PLAIN:  # a plain object is neither an exception nor null
-            if isinstance(result, Exception):
-                raise result
-            if result is None or result is Undefined:
-                if completion.non_null:
-                    raise TypeError(completion.null_message)
-                return None
+        # a plain object is neither an exception nor null
+        if type(result) not in PLAIN and _completes_to_null(completion, result):
+            return None
         is_type_of = completion.is_type_of
         if is_type_of is not None and not is_type_of(result, None):
             raise invalid_return_type_error(
@@ -937,3 +925,15 @@ def _weakly(method: Callable[..., Any]) -> Callable[..., Any]:
         return bound(*args)
 
     return call
+
+
+def _completes_to_null(completion: Completion, result: Any) -> bool:
+    """``complete_value``'s first steps: an error is raised, a null where the type says
+    non-null is refused; whether ``result`` is a null the field completes to."""
+    if isinstance(result, Exception):
+        raise result
+    if result is None or result is Undefined:
+        if completion.non_null:
+            raise TypeError(completion.null_message)
+        return True
+    return False
