@@ -130,12 +130,6 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # graphql-core's helpers hold bound methods of the executor, which holds them: a
-        # cycle that made the context and all its loaders had read garbage for the cycle
-        # collector, not for reference counting, once the operation was answered.
-        self.async_helpers = GraphQLResolveInfoHelpers(
-            gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)
-        )
         self._arguments: dict[FieldPlan, dict[str, Any]] = {}
         self._gates: dict[FieldPlan, bool] = {}
         self._batches: dict[FieldPlan, _Batch] = {}
@@ -195,6 +189,13 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _execute_plan(self, plan: ObjectPlan) -> Any:
         """``execute_operation`` for a planned query."""
+        # graphql-core's helpers hold bound methods of the executor, which holds them: a
+        # cycle that left the context, and all its loaders had read, to the cycle collector
+        # once the operation was answered. A planned query makes no copies of its executor
+        # (no @defer, no subscription events), so they may hold it weakly.
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=_weakly(self.gather_async_work), track=_weakly(self.track_async_work)
+        )
         if plan.run is None:
             plan.runs += 1
             if plan.runs > self.compile_after:
