@@ -9,15 +9,20 @@ The common outcomes are taken in place:
 
 - a value of the field's identity type (``str`` for ``String`` and ``ID``, ``bool``), a
   null in a nullable field, a member of the field's strawberry enum with a name;
-- a built-in scalar value (``int``, ``datetime``, ``Decimal`` ...: ``_NEVER_AWAITABLE``)
+- a built-in scalar value (``int``, ``datetime``, ``Decimal`` ...: ``NEVER_AWAITABLE``)
   passed to the type's output coercion, when that answers another built-in value;
-- an object of a plain class (``is_plain``: no ``__await__``, no attribute hooks, not an
-  exception) completed by its child plan's ``run`` after the type's ``is_type_of``;
+- an object of a plain class (``is_plain``: no ``__await__``, no attribute hooks, neither
+  an exception nor null) completed by its child plan's ``run`` after the type's
+  ``is_type_of``;
 - a ``list`` completed by the executor's list completion.
 
 Everything else calls the executor's own per-field methods, the same calls the loop makes,
 so that errors, null propagation, awaitables and ``BATCHED`` placeholders behave exactly as
 there. ``tests/resolvers/execution/`` holds every planned answer to graphql-core's.
+
+The compiled code is kept by its text (``_code``): plans written alike (the same selection
+of the same type, in another document or another ``@skip``/``@include`` variant) share it,
+each with its own constants.
 
 "Plain" is decided per class: graphql-core's ``is_awaitable`` would also find an
 ``__await__`` set on one instance by hand, which nothing here does (and which Python's
