@@ -9,9 +9,9 @@ managers and wrapped hook functions built per request, ...), a quarter of the re
 query that parses, passes validation and the document limits, from an authenticated
 principal, with a plain JSON answer wanted. It runs the same steps in the same order with the
 same pieces: the schema's own extensions (``PreparedDocuments``' checks,
-``OperationLifecycle``'s operation hook and results), the schema's own executor call and
-error logging, the view's context, persisted-query check, metrics, result processing and
-response. Anything else, and anything that does not pass before execution starts, goes to
+``OperationLifecycle``'s operation hook, its preparation of execution and its results), the
+schema's own executor call and error logging, the view's context, persisted-query check,
+metrics, result processing and response. Anything else, and anything that does not pass before execution starts, goes to
 the standard path, which answers it as it always has.
 
 ``tests/resolvers/execution/test_plain_queries.py`` proves the two paths answer byte for byte
@@ -184,6 +184,7 @@ class PlainQueries:
         await operation.__anext__()
         started = time.perf_counter()
         try:
+            await lifecycle.prepare_execution()
             result = await await_maybe(
                 schema._get_execute_function()(
                     schema._schema,

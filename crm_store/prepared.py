@@ -7,18 +7,19 @@ would do and drops the rest:
 
 - the statement is compiled once per dialect; expanding (``IN``) parameters are rendered once
   per number of values, and each parameter's bind processor is applied as SQLAlchemy would;
-- it runs on the session's own connection, inside its transaction, as one call on the driver:
-  aiosqlite's ``execute_fetchall`` (one hop) or asyncpg's ``fetch`` (the dialect compiles to
-  asyncpg's ``$n`` placeholders);
+- it runs on the session's own connection, inside its transaction, or on a bare connection
+  where no session is wanted (a query's reads: ``UnitOfWork.reads``), as one call on the
+  driver: aiosqlite's ``execute_fetchall`` (one hop) or asyncpg's ``fetch`` (the dialect
+  compiles to asyncpg's ``$n`` placeholders);
 - each result column's result processor for the dialect is applied (the same values an
   ``execute`` would give: timezone-aware datetimes, enum members, ...), computed once;
 - the engine's ``before_cursor_execute`` listeners see the statement (statement counters
   count one per round trip; they get no cursor and no execution context);
 - a driver error is raised as the ``sqlalchemy.exc.DBAPIError`` subclass ``execute`` raises.
 
-Other drivers, engines that echo their SQL and tuple-valued parameters go through
-``session.execute``. Rows come back as sequences of column values in the order the statement
-selects them.
+Other drivers, engines that echo their SQL and tuple-valued parameters go through the
+session's (or connection's) ``execute``. Rows come back as sequences of column values in the
+order the statement selects them.
 
 On asyncpg a read on a connection that holds no transaction yet runs as a statement of its
 own (SQLAlchemy's adapter would open one first); for one ``SELECT`` at the default READ
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.types import Enum, TupleType
 
 if TYPE_CHECKING:
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
 
     from sqlalchemy import ColumnElement, Select
     from sqlalchemy.engine import Connection, Dialect
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
     from sqlalchemy.sql.compiler import SQLCompiler
 
     Processor: TypeAlias = Callable[[Any], Any]
@@ -52,6 +53,17 @@ if TYPE_CHECKING:
     _Result: TypeAlias = tuple[int, Processor, dict[Any, Any] | None]
 
 Driver = Literal["aiosqlite", "asyncpg"]
+
+Reader: TypeAlias = AsyncSession | AsyncConnection
+"""Where a read runs: an operation's session (its connection, after a flush), or a bare
+connection."""
+
+
+def dialect_name(reader: Reader) -> str:
+    """The name of the dialect ``reader`` speaks (``sqlite``, ``postgresql``)."""
+    if isinstance(reader, AsyncConnection):
+        return reader.dialect.name
+    return reader.get_bind().dialect.name
 
 
 def _driver(dialect: Dialect) -> Driver | None:
@@ -216,25 +228,24 @@ class PreparedRead:
         self.statement = statement
         self._compiled: weakref.WeakKeyDictionary[Dialect, _Compiled] = weakref.WeakKeyDictionary()
 
-    async def all(
-        self, session: AsyncSession, parameters: Mapping[str, Any]
-    ) -> list[tuple[Any, ...]]:
-        return list(zip(*await self.columns(session, parameters), strict=True))
+    async def all(self, reader: Reader, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return list(zip(*await self.columns(reader, parameters), strict=True))
 
-    async def columns(
-        self, session: AsyncSession, parameters: Mapping[str, Any]
-    ) -> list[Sequence[Any]]:
+    async def columns(self, reader: Reader, parameters: Mapping[str, Any]) -> list[Sequence[Any]]:
         """Each selected column's values, one entry per row (all of the same length)."""
-        if session.autoflush:
-            await session.flush()
-        connection = await session.connection()
+        if isinstance(reader, AsyncConnection):
+            connection = reader
+        else:
+            if reader.autoflush:
+                await reader.flush()
+            connection = await reader.connection()
         sync = _sync(connection)
         dialect = connection.dialect
         prepared = self._compiled.get(dialect)
         if prepared is None:
             prepared = self._compiled[dialect] = _Compiled.of(self.statement, dialect)
         if prepared.driver is None or sync.engine.echo:
-            found = await session.execute(self.statement, parameters)
+            found = await reader.execute(self.statement, parameters)
             rows: Sequence[Sequence[Any]] = found.all()
             return list(zip(*rows, strict=True)) if rows else [() for _ in prepared.selected]
         sql, arguments = prepared.expand(parameters)

@@ -12,8 +12,11 @@ from starlette.background import BackgroundTasks
 from starlette.responses import Response
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
+from crm_store.unit_of_work import UnitOfWork
 from resolvers.errors import ErrorCode
+from resolvers.execution.read_ahead import send_reads
 
 if TYPE_CHECKING:
     from resolvers.context import Context
@@ -58,6 +61,34 @@ class OperationLifecycle(MaskErrors):
             await self._end_transaction()
         finally:
             self._mask_result()
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        await self.prepare_execution()
+        yield
+
+    async def prepare_execution(self) -> None:
+        """Once the document has passed validation, before any resolver runs: a query's
+        unit of work reads without a session (``UnitOfWork.read_only``) and the reads its
+        root fields declare go out ahead (``resolvers/execution/read_ahead.py``). The plain
+        query path calls this itself, as it calls ``on_operation``."""
+        execution = self.execution_context
+        try:
+            is_query = execution.operation_type is OperationType.QUERY
+        except RuntimeError:  # no operation to run: nothing to prepare
+            return
+        context = execution.context
+        uow = getattr(context, "uow", None)
+        if isinstance(uow, UnitOfWork):
+            uow.read_only = is_query
+        document = execution.graphql_document
+        if is_query and document is not None:
+            await send_reads(
+                execution.schema._schema,
+                document,
+                execution.operation_name,
+                execution.variables,
+                context,
+            )
 
     def _mask_result(self) -> None:
         """``MaskErrors.on_operation`` after its ``yield``."""

@@ -8,6 +8,7 @@ from crm_store.repositories.interactions import (
     InteractionPage,
     InteractionRepository,
     InteractionSlice,
+    interaction_slices,
 )
 from crm_store.repositories.leads import LeadFilter, LeadRepository
 from crm_store.repositories.partner_assignments import PartnerAssignmentRepository
@@ -23,4 +24,5 @@ __all__ = [
     "LeadRepository",
     "PartnerAssignmentRepository",
     "Repository",
+    "interaction_slices",
 ]

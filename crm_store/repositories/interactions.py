@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from crm_store.models.interactions import InteractionRow
-from crm_store.prepared import PreparedRead
+from crm_store.prepared import PreparedRead, dialect_name
 from crm_store.repositories.base import Repository
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterable
 
     from crm_store.models.enums import ComplaintStatus, Direction, InteractionKind
+    from crm_store.prepared import Reader
 
 
 class InteractionOwner(StrEnum):
@@ -246,52 +247,57 @@ def _windowed_slices(shape: _Shape) -> Select[Any]:
     )
 
 
+async def interaction_slices(
+    reader: Reader, owner: InteractionOwner, keys: Iterable[Hashable], page: InteractionPage
+) -> dict[Any, InteractionSlice]:
+    """Each key's page (up to ``page.first + 1`` newest rows after the cursor) and its total
+    (rows matching the filter, all pages): one statement for the whole batch, of the reader's
+    dialect (``_slices_statement``), on a session or a bare connection (``UnitOfWork.reads``).
+    """
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return {}
+    wanted_filter = page.filter
+    shape = _Shape(
+        owner=owner,
+        after=page.after is not None,
+        kind=wanted_filter.kind is not None,
+        since=wanted_filter.since is not None,
+        until=wanted_filter.until is not None,
+    )
+    parameters: dict[str, Any] = {"keys": wanted, "limit": page.first + 1}
+    if page.after is not None:
+        parameters["after_at"], parameters["after_id"] = page.after
+    if wanted_filter.kind is not None:
+        parameters["kind"] = wanted_filter.kind
+    if wanted_filter.since is not None:
+        parameters["since"] = wanted_filter.since
+    if wanted_filter.until is not None:
+        parameters["until"] = wanted_filter.until
+    columns = await _slices_read(shape, dialect_name(reader)).columns(reader, parameters)
+    records = map(_record, zip(*columns[:_RECORD_COLUMNS], strict=True))
+    totals_column, in_page_column, owners = columns[_RECORD_COLUMNS:]
+    rows: dict[Any, list[InteractionRecord]] = defaultdict(list)
+    totals: dict[Any, int] = {}
+    for record, key, total, in_page in zip(
+        records, owners, totals_column, in_page_column, strict=True
+    ):
+        totals[key] = total
+        if in_page:
+            rows[key].append(record)
+    return {
+        key: InteractionSlice(rows=rows.get(key, []), total=totals.get(key, 0)) for key in wanted
+    }
+
+
 class InteractionRepository(Repository[InteractionRow]):
     model = InteractionRow
 
     async def slices(
         self, owner: InteractionOwner, keys: Iterable[Hashable], page: InteractionPage
     ) -> dict[Any, InteractionSlice]:
-        """Each key's page (up to ``page.first + 1`` newest rows after the cursor) and its
-        total (rows matching the filter, all pages): one statement for the whole batch, of
-        the session's dialect (``_slices_statement``).
-        """
-        wanted = list(dict.fromkeys(keys))
-        if not wanted:
-            return {}
-        wanted_filter = page.filter
-        shape = _Shape(
-            owner=owner,
-            after=page.after is not None,
-            kind=wanted_filter.kind is not None,
-            since=wanted_filter.since is not None,
-            until=wanted_filter.until is not None,
-        )
-        parameters: dict[str, Any] = {"keys": wanted, "limit": page.first + 1}
-        if page.after is not None:
-            parameters["after_at"], parameters["after_id"] = page.after
-        if wanted_filter.kind is not None:
-            parameters["kind"] = wanted_filter.kind
-        if wanted_filter.since is not None:
-            parameters["since"] = wanted_filter.since
-        if wanted_filter.until is not None:
-            parameters["until"] = wanted_filter.until
-        dialect = self.session.get_bind().dialect.name
-        columns = await _slices_read(shape, dialect).columns(self.session, parameters)
-        records = map(_record, zip(*columns[:_RECORD_COLUMNS], strict=True))
-        totals_column, in_page_column, owners = columns[_RECORD_COLUMNS:]
-        rows: dict[Any, list[InteractionRecord]] = defaultdict(list)
-        totals: dict[Any, int] = {}
-        for record, key, total, in_page in zip(
-            records, owners, totals_column, in_page_column, strict=True
-        ):
-            totals[key] = total
-            if in_page:
-                rows[key].append(record)
-        return {
-            key: InteractionSlice(rows=rows.get(key, []), total=totals.get(key, 0))
-            for key in wanted
-        }
+        """``interaction_slices`` through the repository's session."""
+        return await interaction_slices(self.session, owner, keys, page)
 
     async def activity_of_lead(self, lead_id: int) -> dict[tuple[InteractionKind, Direction], int]:
         """How many interactions of each kind and direction a lead has: one query."""

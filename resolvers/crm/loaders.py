@@ -1,6 +1,6 @@
 """The CRM store's DataLoaders: each batch is one repository call through the operation's
-session (``UnitOfWork.session()``), so a list of N parents costs the same few statements as
-one parent."""
+session (``UnitOfWork.session()``), or for prepared reads its reader (``UnitOfWork.reads()``),
+so a list of N parents costs the same few statements as one parent."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from crm_store.repositories import (
     ContactRepository,
     InteractionOwner,
     InteractionPage,
-    InteractionRepository,
     InteractionSlice,
     LeadRepository,
     Repository,
+    interaction_slices,
 )
 from crm_store.unit_of_work import UnitOfWork
 
@@ -67,10 +67,9 @@ def interactions_by(
         for owner_key, page in keys:
             groups[page].append(owner_key)
         found: dict[tuple[Any, InteractionPage], InteractionSlice] = {}
-        async with uow.session() as session:
-            repository = InteractionRepository(session)
+        async with uow.reads() as reader:
             for page, owner_keys in groups.items():
-                slices = await repository.slices(owner, owner_keys, page)
+                slices = await interaction_slices(reader, owner, owner_keys, page)
                 found.update({(key, page): slices[key] for key in owner_keys})
         return [found[key] for key in keys]
 

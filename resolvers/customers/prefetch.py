@@ -31,11 +31,12 @@ from resolvers.document_memo import DocumentMemo
 from resolvers.errors import FrontdeskError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator, Mapping, Sequence
 
     from graphql import FragmentDefinitionNode, SelectionSetNode, ValueNode
 
     from resolvers.context import Info
+    from resolvers.loaders import Loaders
 
 PLAIN_ARGUMENTS = frozenset({"first", "after"})
 UNKNOWN = object()
@@ -71,7 +72,7 @@ def _fields(
 
 
 def _plan(
-    field_nodes: list[FieldNode], fragments: Mapping[str, FragmentDefinitionNode]
+    field_nodes: Sequence[FieldNode], fragments: Mapping[str, FragmentDefinitionNode]
 ) -> tuple[_Wanted, ...]:
     wanted: list[_Wanted] = []
     for node in field_nodes:
@@ -85,12 +86,17 @@ def _plan(
 _PLANS: DocumentMemo[tuple[_Wanted, ...]] = DocumentMemo()
 
 
-def _value(node: ValueNode | None, variables: Mapping[str, Any]) -> object:
-    """The argument's value as the resolver will get it; ``UNKNOWN`` for anything else."""
+def _value(node: ValueNode | None, variables: Mapping[str, Any], *, as_given: bool) -> object:
+    """The argument's value as the resolver will get it; ``UNKNOWN`` for anything else (a
+    variable the request did not send, when ``variables`` are as given: its default is not
+    applied to them)."""
     if node is None or isinstance(node, NullValueNode):
         return None
     if isinstance(node, VariableNode):
-        return variables.get(node.name.value)
+        name = node.name.value
+        if name in variables:
+            return variables[name]
+        return UNKNOWN if as_given else None
     if isinstance(node, IntValueNode):
         return int(node.value)
     if isinstance(node, StringValueNode):
@@ -105,20 +111,37 @@ def _retrieved(future: asyncio.Future[Any]) -> None:
 
 
 def prefetch_crm(info: Info, number: str) -> None:
-    """Queue the customer's plain ``interactions`` pages on their loader (no await).
-
-    Which fields to prefetch is read from the document once (``DocumentMemo``): the
-    selection is the same on every request that sends the same query text."""
+    """Queue the customer's plain ``interactions`` pages on their loader (no await)."""
     raw = info._raw_info
-    field_nodes = raw.field_nodes
-    plan = _PLANS.get(field_nodes[0]) if field_nodes else ()
-    if plan is None:
-        plan = _PLANS.put(field_nodes[0], _plan(field_nodes, raw.fragments))
     # graphql-core's ``VariableValues``; a plain dict where a caller built the info itself
     given: Any = raw.variable_values
     variables: Mapping[str, Any] = getattr(given, "coerced", given)
+    queue_interactions(info.context.loaders, number, raw.field_nodes, raw.fragments, variables)
+
+
+def queue_interactions(
+    loaders: Loaders,
+    number: str,
+    field_nodes: Sequence[FieldNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    *,
+    as_given: bool = False,
+) -> None:
+    """Queue the plain ``interactions`` pages the selection of ``field_nodes`` (a customer
+    field) asks for, on their loader (no await). ``variables`` are coerced, or as the request
+    gave them (``as_given``, before execution: ``read_ahead.py``).
+
+    Which fields to prefetch is read from the document once (``DocumentMemo``): the
+    selection is the same on every request that sends the same query text."""
+    if not field_nodes:
+        return
+    plan = _PLANS.get(field_nodes[0], len(field_nodes))
+    if plan is None:
+        plan = _PLANS.put(field_nodes[0], _plan(field_nodes, fragments), len(field_nodes))
     for wanted in plan:
-        first, after = _value(wanted.first, variables), _value(wanted.after, variables)
+        first = _value(wanted.first, variables, as_given=as_given)
+        after = _value(wanted.after, variables, as_given=as_given)
         if first is not None and (not isinstance(first, int) or isinstance(first, bool)):
             continue
         if after is not None and not isinstance(after, str):
@@ -127,5 +150,5 @@ def prefetch_crm(info: Info, number: str) -> None:
             page = interaction_page(first=first, after=after, kind=None, since=None, until=None)
         except FrontdeskError:
             continue
-        loading = info.context.loaders.interactions_by_customer.load((number, page))
+        loading = loaders.interactions_by_customer.load((number, page))
         asyncio.ensure_future(loading).add_done_callback(_retrieved)

@@ -9,6 +9,7 @@ over the partner's customers alone.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from functools import partial
 
 import strawberry
@@ -16,11 +17,13 @@ import strawberry
 from erp_gateway.errors import ErpUnavailable
 from erp_gateway.freshness import Fetched, search_customers
 from erp_gateway.records import CustomerQuery as ErpCustomerQuery
-from resolvers.context import Info
+from resolvers.context import Context, Info
 from resolvers.customers.erp_fields import ErpUnavailableError
-from resolvers.customers.prefetch import prefetch_crm
+from resolvers.customers.prefetch import prefetch_crm, queue_interactions
 from resolvers.customers.types import Customer
 from resolvers.errors import BadUserInput
+from resolvers.execution.hints import read_ahead
+from resolvers.execution.read_ahead import Asked
 from resolvers.pagination import (
     MAX_PAGE_SIZE,
     Connection,
@@ -37,6 +40,32 @@ MAX_SEARCH_LENGTH = 100
 
 def _keyset(number: str) -> list[str]:
     return [number]
+
+
+def _customer_ahead(asked: Asked, context: Context) -> Awaitable[object] | None:
+    """``customer(number:)``'s ERP read, sent before execution (``read_ahead.py``): the very
+    load ``load_customer`` makes, for any principal but a partner (whose assignments are read
+    first, and may answer null without asking the ERP). The CRM pages its selection asks for
+    are queued a loop turn later, as ``load_customer`` queues them: the ERP call goes out
+    first."""
+    number = asked.arguments.get("number")
+    principal = context.principal
+    if not isinstance(number, str) or principal is None or principal.is_partner:
+        return None
+    loaders = context.loaders
+    loading: Awaitable[object] = loaders.customer_by_number.load(number)
+    asyncio.get_running_loop().call_soon(
+        partial(
+            queue_interactions,
+            loaders,
+            number,
+            (asked.node,),
+            asked.fragments,
+            asked.variables,
+            as_given=True,
+        )
+    )
+    return loading
 
 
 async def load_customer(info: Info, number: str, *, prefetch: bool = False) -> Customer | None:
@@ -72,6 +101,7 @@ class CustomerQueries:
     @strawberry.field(
         description="A customer by number; null when the ERP has no such customer.",
         permission_classes=[requires(Capability.READ_CUSTOMERS)],
+        metadata=read_ahead(_customer_ahead),
     )
     async def customer(self, info: Info, number: str) -> Customer | None:
         # the CRM query runs while the ERP call is in flight

@@ -23,6 +23,9 @@ source's resolver raising that error, so ``load_many`` may only raise what does 
 the source (arguments it refuses). The planned executor calls it once per list level where
 that is sure to answer as the resolvers would (``executor.py``), and the real resolver
 everywhere else.
+
+A root query field may declare the read its resolver is about to make, so that it goes out
+before execution starts: ``metadata=read_ahead(start)`` (``read_ahead.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Any, Final, Protocol, runtime_checkable
 
 AT_HAND_KEY: Final = "frontdesk.value_at_hand"
 BATCH_KEY: Final = "frontdesk.batch_at_hand"
+READ_AHEAD_KEY: Final = "frontdesk.read_ahead"
 
 
 class _NotAtHand:
@@ -46,6 +50,8 @@ NOT_AT_HAND: Final = _NotAtHand()
 
 Read = Callable[[Any], object]
 LoadMany = Callable[[Sequence[Any], dict[str, Any], Any], Awaitable[Sequence[object]]]
+ReadAhead = Callable[[Any, Any], Awaitable[object] | None]
+"""``start(asked, context)``: ``asked`` is a ``read_ahead.Asked``."""
 
 
 def value_at_hand(read: Read) -> dict[str, object]:
@@ -74,6 +80,22 @@ def load_many_of(metadata: Mapping[str, object] | None) -> LoadMany | None:
         return None
     load_many = metadata.get(BATCH_KEY)
     return load_many if callable(load_many) else None
+
+
+def read_ahead(start: ReadAhead) -> dict[str, object]:
+    """``metadata=`` for a root query field: ``start(asked, context)`` starts, without
+    awaiting it, the read the resolver is about to make with the field's arguments (through
+    the same DataLoader, so that the resolver's own read joins it) and returns it, or returns
+    None (``read_ahead.py``)."""
+    return {READ_AHEAD_KEY: start}
+
+
+def read_ahead_of(metadata: Mapping[str, object] | None) -> ReadAhead | None:
+    """The declared ``start`` of a field's metadata, if any."""
+    if not metadata:
+        return None
+    start = metadata.get(READ_AHEAD_KEY)
+    return start if callable(start) else None
 
 
 @runtime_checkable

@@ -254,7 +254,7 @@ class Compiler:
             plan.attribute = strawberry_field.python_name
             return
         read = read_of(strawberry_field.metadata)
-        gate = _context_gate(strawberry_field)
+        gate = context_gate(strawberry_field)
         if (
             read is not None
             and gate is not None
@@ -401,7 +401,7 @@ def _streams(node: FieldNode) -> bool:
     return any(directive.name.value == "stream" for directive in node.directives or ())
 
 
-def _context_gate(strawberry_field: StrawberryField) -> tuple[ContextPermission, ...] | None:
+def context_gate(strawberry_field: StrawberryField) -> tuple[ContextPermission, ...] | None:
     """The field's permissions when every extension is a permission check on the context
     alone; ``None`` when any extension could depend on more."""
     gate: list[ContextPermission] = []
