@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Awaitable, Callable, Mapping
+from functools import lru_cache
 
 import strawberry
 
@@ -25,6 +26,12 @@ class Node:
     id: strawberry.ID
 
 
+GLOBAL_IDS_KEPT = 16_384
+"""Global ids remembered (about 3 MB): a page of 500 customers with 5 interactions each
+encodes 3,000 ids, mostly the same ones on every request."""
+
+
+@lru_cache(maxsize=GLOBAL_IDS_KEPT)
 def to_global_id(type_name: str, key: str | int) -> strawberry.ID:
     raw = f"{type_name}:{key}".encode()
     return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
