@@ -3,7 +3,6 @@ two; any other reads through its session, where it sees its own writes."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -11,10 +10,11 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from crm_store.models import Direction, InteractionKind, InteractionRow
+from crm_store.models import InteractionRow
 from crm_store.repositories import InteractionOwner, InteractionPage, interaction_slices
 from crm_store.session import create_sessionmaker
 from crm_store.unit_of_work import UnitOfWork
+from tests.support.crm import customer_calls
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -23,21 +23,7 @@ if TYPE_CHECKING:
 
     from tests.support.databases import Store
 
-START = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 PAGE = InteractionPage(first=2)
-
-
-def calls(number: str, count: int) -> list[InteractionRow]:
-    return [
-        InteractionRow(
-            kind=InteractionKind.CALL,
-            direction=Direction.OUTBOUND,
-            subject=f"{number} call {i}",
-            occurred_at=START + dt.timedelta(days=i),
-            customer_number=number,
-        )
-        for i in range(count)
-    ]
 
 
 class Committed:
@@ -63,7 +49,7 @@ async def committed(store: Store, postgres_engine: AsyncEngine) -> AsyncIterator
     engine = postgres_engine if store.dialect == "postgresql" else store.engine
     found = Committed(engine, f"UOW-{uuid.uuid4().hex[:8]}")
     async with found.sessionmaker() as session:
-        session.add_all(calls(found.number, 3))
+        session.add_all(customer_calls(found.number, 3))
         await session.commit()
     found.idle = found.checked_out()
     try:
@@ -118,7 +104,7 @@ async def test_a_unit_that_may_write_reads_its_own_writes_through_its_session(
     number = committed.number
     uow = UnitOfWork(committed.sessionmaker)  # not read-only: a mutation's unit
     async with uow.session() as session:
-        session.add_all(calls(number, 5)[3:])
+        session.add_all(customer_calls(number, 5)[3:])
         await session.flush()
     async with uow.reads() as reader:
         assert isinstance(reader, AsyncSession)

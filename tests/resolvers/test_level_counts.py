@@ -4,14 +4,13 @@ query of ``customer(number)`` running while its ERP call is in flight (scenario 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pytest
 
 from api.settings import Settings
-from crm_store.models import Direction, InteractionKind, InteractionRow
+from tests.support.crm import customer_calls
 from tests.support.erp import CountingGateway, running_app
 from tests.support.graphql import gql
 
@@ -22,8 +21,6 @@ if TYPE_CHECKING:
     from erp_gateway.records import ErpCustomer
     from tests.support.databases import QueryCounter, Store
     from tests.support.erp import DemoErp
-
-START = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
 PAGE = """
 query Page($first: Int!) {
@@ -57,16 +54,7 @@ def settings_for(tmp_path: Path, demo_erp: DemoErp) -> Settings:
 async def seed_interactions(store: Store, numbers: Sequence[str], each: int) -> None:
     async with store.sessionmaker() as session:
         for number in numbers:
-            session.add_all(
-                InteractionRow(
-                    kind=InteractionKind.CALL,
-                    direction=Direction.OUTBOUND,
-                    subject=f"{number} call {i}",
-                    occurred_at=START + dt.timedelta(days=i),
-                    customer_number=number,
-                )
-                for i in range(each)
-            )
+            session.add_all(customer_calls(number, each))
         await session.commit()
 
 

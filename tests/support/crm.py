@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from api.app import create_app
 from api.auth.api_keys import create_api_key
 from api.lifespan import Overrides
+from crm_store.models import Direction, InteractionKind, InteractionRow
 from crm_store.session import create_engine, create_sessionmaker
 from resolvers.principal import Role
 from tests.support.graphql import gql
@@ -75,6 +77,24 @@ query($id: ID!) {
     interactions { totalCount edges { node { kind direction subject } } }
   }
 }"""
+
+
+CALLS_START = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+
+
+def customer_calls(number: str, count: int) -> list[InteractionRow]:
+    """``count`` outbound calls of customer ``number``, a day apart from ``CALLS_START``, with
+    subjects ``"<number> call <i>"`` (the newest has the highest ``i``)."""
+    return [
+        InteractionRow(
+            kind=InteractionKind.CALL,
+            direction=Direction.OUTBOUND,
+            subject=f"{number} call {i}",
+            occurred_at=CALLS_START + dt.timedelta(days=i),
+            customer_number=number,
+        )
+        for i in range(count)
+    ]
 
 
 async def mutate(
