@@ -3,7 +3,11 @@
 - A record is fresh for ``ttl`` seconds after it was cached; then the next read goes to the
   ERP. Entries are kept up to ``stale_limit`` so that a failed re-read can fall back on them.
 - Single flight: concurrent misses for one number share one ERP call, and all misses of a
-  batch go to the ERP in one ``get_customers`` call.
+  batch go to the ERP in one ``get_customers`` call. The caller that misses makes the call
+  itself, in its own task (no task of the cache's, no loop turn before the call goes out);
+  callers that want the same numbers meanwhile wait for its outcome, each on a future of its
+  own, so that cancelling one waiter disturbs no other. Should the caller making the call be
+  cancelled while others wait, the call is made again for them in a task of its own.
 - Stale-if-error: when the ERP is unavailable, the last known record (no older than
   ``stale_limit``) is served as ``Fetched(record, stale=True)``.
 - ``read_customers(..., live=True)`` (``Cache-Control: no-cache``) reads the ERP, never
@@ -78,6 +82,32 @@ def _key(number: str) -> str:
     return f"customer:{number}"
 
 
+class _Flight:
+    """One ERP read of some numbers, and the callers waiting for it besides its maker."""
+
+    __slots__ = ("numbers", "waiters")
+
+    def __init__(self, numbers: list[str]) -> None:
+        self.numbers = numbers
+        self.waiters: list[tuple[str, asyncio.Future[ErpCustomer | None]]] = []
+
+    def wait(self, number: str) -> asyncio.Future[ErpCustomer | None]:
+        waiter: asyncio.Future[ErpCustomer | None] = asyncio.get_running_loop().create_future()
+        self.waiters.append((number, waiter))
+        return waiter
+
+    def found(self, records: Mapping[str, ErpCustomer]) -> None:
+        for number, waiter in self.waiters:
+            if not waiter.done():
+                waiter.set_result(records.get(number))
+
+    def failed(self, error: ErpUnavailable) -> None:
+        for _, waiter in self.waiters:
+            if not waiter.done():
+                waiter.set_exception(error)
+                waiter.exception()  # retrieved: waiters re-raise it themselves
+
+
 class CachingGateway:
     """Implements ``ErpGateway`` (and ``FreshnessAware``) over ``inner`` with a cache."""
 
@@ -103,7 +133,7 @@ class CachingGateway:
         """Told, once per instance, which numbers changed (subscription events)."""
         self.dropped_by_others: list[str] = []
         """Numbers other instances told this one to drop (observable for tests and logs)."""
-        self._inflight: dict[str, asyncio.Future[ErpCustomer | None]] = {}
+        self._inflight: dict[str, _Flight] = {}
         self._searches: dict[CustomerQuery, _Search] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -140,57 +170,79 @@ class CachingGateway:
                 misses.append(number)
         self.observer.cache("hit", len(reads.found))
         self.observer.cache("miss", len(misses) + len(joined))
-        futures = dict(joined)
+        outcomes: dict[str, ErpCustomer | ErpUnavailable | None] = {}
         if misses:
-            futures.update(self._start_fetch(misses))
-        for number, future in futures.items():
+            outcomes.update(await self._fetch(misses))
+        for number, flight in joined.items():
             try:
-                record = await asyncio.shield(future)
+                outcomes[number] = await flight.wait(number)
             except ErpUnavailable as exc:
+                outcomes[number] = exc
+        for number, outcome in outcomes.items():
+            if isinstance(outcome, ErpUnavailable):
                 entry = old.get(number) or await self._stale_entry(number)
                 if entry is None:
-                    reads.unavailable[number] = exc
+                    reads.unavailable[number] = outcome
                 else:
                     self.observer.cache("stale")
                     reads.found[number] = Fetched(entry[0], stale=True)
-                continue
-            if record is not None:
-                reads.found[number] = Fetched(record)
+            elif outcome is not None:
+                reads.found[number] = Fetched(outcome)
         return reads
 
-    def _start_fetch(self, numbers: list[str]) -> dict[str, asyncio.Future[ErpCustomer | None]]:
-        loop = asyncio.get_running_loop()
-        futures: dict[str, asyncio.Future[ErpCustomer | None]] = {
-            n: loop.create_future() for n in numbers
-        }
-        self._inflight.update(futures)
-        task = loop.create_task(self._fetch(numbers, futures))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return futures
-
-    async def _fetch(
-        self, numbers: list[str], futures: dict[str, asyncio.Future[ErpCustomer | None]]
-    ) -> None:
-        """One ERP call for ``numbers``; every waiter gets its record, None or the error."""
+    async def _fetch(self, numbers: list[str]) -> dict[str, ErpCustomer | ErpUnavailable | None]:
+        """One ERP call for ``numbers``, made here; whoever waits on the flight meanwhile gets
+        its record, None or the error too."""
+        flight = _Flight(numbers)
+        self._inflight.update(dict.fromkeys(numbers, flight))
+        handed_over = False
         try:
             found = await self.inner.get_customers(numbers)
-            await self._put(found.values())
-            for number, future in futures.items():
-                if not future.done():
-                    future.set_result(found.get(number))
+        except asyncio.CancelledError:
+            handed_over = self._hand_over(flight)
+            raise
         except BaseException as exc:
             error = exc if isinstance(exc, ErpUnavailable) else ErpUnavailable(str(exc))
-            for future in futures.values():
-                if not future.done():
-                    future.set_exception(error)
-                    future.exception()  # retrieved: waiters re-raise it themselves
+            flight.failed(error)
+            if not isinstance(exc, Exception):
+                raise
+            return dict.fromkeys(numbers, error)
+        else:
+            try:
+                await self._put(found.values())
+            finally:
+                flight.found(found)
+            return {number: found.get(number) for number in numbers}
+        finally:
+            if not handed_over:
+                self._land(flight)
+
+    def _hand_over(self, flight: _Flight) -> bool:
+        """The caller making ``flight``'s call was cancelled: make the call again, in a task
+        of the cache's, for those still waiting. False when nobody waits."""
+        if not any(not waiter.done() for _, waiter in flight.waiters):
+            return False
+        task = asyncio.get_running_loop().create_task(self._fly(flight))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def _fly(self, flight: _Flight) -> None:
+        try:
+            found = await self.inner.get_customers(flight.numbers)
+            await self._put(found.values())
+            flight.found(found)
+        except BaseException as exc:
+            flight.failed(exc if isinstance(exc, ErpUnavailable) else ErpUnavailable(str(exc)))
             if not isinstance(exc, Exception):
                 raise
         finally:
-            for number, future in futures.items():
-                if self._inflight.get(number) is future:
-                    del self._inflight[number]
+            self._land(flight)
+
+    def _land(self, flight: _Flight) -> None:
+        for number in flight.numbers:
+            if self._inflight.get(number) is flight:
+                del self._inflight[number]
 
     async def _read_live(self, numbers: list[str]) -> Reads:
         try:

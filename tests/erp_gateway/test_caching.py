@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -11,13 +12,16 @@ from erp_gateway.caching import CachingGateway
 from erp_gateway.errors import ErpUnavailable
 from erp_gateway.factory import build_cache
 from erp_gateway.invalidation import RedisInvalidations
+from erp_gateway.observer import NullObserver
 from erp_gateway.records import Address, AddressRole
 from erp_gateway.resilience import ResilientGateway
 from tests.support.erp import CountingGateway
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 
+    from erp_gateway.observer import CacheResult
+    from erp_gateway.records import ErpCustomer
     from tests.support.erp import DemoErp
 
 
@@ -179,3 +183,100 @@ async def test_invalidation_reaches_every_instance_over_redis(
     finally:
         for gateway, _ in instances:
             await gateway.close()
+
+
+@dataclass
+class HeldGateway(CountingGateway):
+    """The demo ERP, whose reads are counted when made and answer once ``release`` is set."""
+
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def get_customers(self, numbers: Sequence[str]) -> Mapping[str, ErpCustomer]:
+        self.calls["get_customers"] += 1
+        await self.release.wait()
+        return await self.inner.get_customers(numbers)
+
+
+class Misses(NullObserver):
+    """Counts the cache's misses: a reader reports its miss just before it asks the ERP or
+    waits for the read another reader is making."""
+
+    def __init__(self) -> None:
+        self.missed = asyncio.Event()
+
+    def cache(self, result: CacheResult, count: int = 1) -> None:
+        if result == "miss" and count:
+            self.missed.set()
+
+
+@pytest.fixture
+async def held(
+    demo_erp: DemoErp, make_cache: Callable[[], object], clock: Clock
+) -> AsyncIterator[tuple[CachingGateway, HeldGateway]]:
+    erp = HeldGateway(demo_erp.adapter())
+    gateway = CachingGateway(
+        ResilientGateway(erp, retries=0),
+        make_cache(),
+        ttl=30,
+        stale_limit=3600,
+        clock=clock,
+        observer=Misses(),
+    )
+    yield gateway, erp
+    await gateway.close()
+
+
+async def reading(gateway: CachingGateway, number: str) -> asyncio.Task[Mapping[str, Any]]:
+    """A read of ``number`` in a task of its own, once it is asking the ERP or waiting for
+    another reader's answer (the cache's lookup before that is a round trip on Redis)."""
+    observer = gateway.observer
+    assert isinstance(observer, Misses)
+    observer.missed.clear()
+    task = asyncio.get_running_loop().create_task(gateway.get_customers([number]))
+    async with asyncio.timeout(5):
+        await observer.missed.wait()
+    return task
+
+
+async def test_a_cancelled_waiter_leaves_the_read_to_the_others(
+    held: tuple[CachingGateway, HeldGateway],
+) -> None:
+    cached, erp = held
+    maker = await reading(cached, "C10001")
+    waiters = [await reading(cached, "C10001") for _ in range(3)]
+    waiters[0].cancel()
+    erp.release.set()
+    answers = await asyncio.gather(maker, *waiters[1:])
+    assert {answer["C10001"].number for answer in answers} == {"C10001"}
+    assert waiters[0].cancelled()
+    assert erp.calls["get_customers"] == 1
+
+
+async def test_when_the_caller_making_the_read_is_cancelled_the_others_still_get_theirs(
+    held: tuple[CachingGateway, HeldGateway],
+) -> None:
+    cached, erp = held
+    maker = await reading(cached, "C10001")
+    waiter = await reading(cached, "C10001")
+    maker.cancel()
+    await asyncio.sleep(0)
+    erp.release.set()
+    answer = await waiter
+    assert answer["C10001"].number == "C10001"
+    assert maker.cancelled()
+    assert erp.calls["get_customers"] == 2  # made again for the waiter
+    await cached.get_customers(["C10001"])  # and cached by that second read
+    assert erp.calls["get_customers"] == 2
+
+
+async def test_a_cancelled_read_nobody_waits_for_is_abandoned(
+    held: tuple[CachingGateway, HeldGateway],
+) -> None:
+    cached, erp = held
+    maker = await reading(cached, "C10001")
+    maker.cancel()
+    await asyncio.sleep(0)
+    erp.release.set()
+    await cached.get_customers(["C10001"])
+    assert maker.cancelled()
+    assert erp.calls["get_customers"] == 2  # nothing was cached: the next read asks again
