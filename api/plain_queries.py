@@ -11,8 +11,8 @@ principal, with a plain JSON answer wanted. It runs the same steps in the same o
 same pieces: the schema's own extensions (``PreparedDocuments``' checks,
 ``OperationLifecycle``'s operation hook, its preparation of execution and its results), the
 schema's own executor call and error logging, the view's context, persisted-query check,
-metrics, result processing and response. Anything else, and anything that does not pass before execution starts, goes to
-the standard path, which answers it as it always has.
+metrics, result processing and response. Anything else, and anything that does not pass
+before execution starts, goes to the standard path, which answers it as it always has.
 
 ``tests/resolvers/execution/test_plain_queries.py`` proves the two paths answer byte for byte
 alike (status, body and headers) for every query document of the tests, as every kind of

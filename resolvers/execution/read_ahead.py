@@ -4,7 +4,7 @@ A request spends a few hundred microseconds between its validated document and t
 its first resolver asks the ERP for anything: the operation hook, building graphql-core's
 execution context and coercing the variables, the root resolver's argument conversion and
 permission checks, then a loop turn for the DataLoader to dispatch its batch and another
-for the gateway to start its call. For ``customer(number:)`` uncached, that is time added
+for the batch to make its call. For ``customer(number:)`` uncached, that is time added
 to the ERP's own latency. A root field may declare the read it is about to make
 (``metadata=read_ahead(start)``, ``hints.py``); before execution starts, ``send_reads``
 calls ``start(asked, context)`` for each such field of the operation and lets the loop
@@ -50,10 +50,11 @@ if TYPE_CHECKING:
 
     from resolvers.execution.hints import ContextPermission, ReadAhead
 
-TURNS: Final = 3
+TURNS: Final = 2
 """Loop turns execution waits at most for the reads to go out: the DataLoader dispatches
-its batch on the next turn, the batch runs as a task (a turn), and the ERP cache starts a
-missed call as a task of its own (a turn)."""
+its batch on the next turn, and the batch, a task, makes its ERP call (or finds the record
+in the in-memory cache) on the turn after. A cache on Redis answers later: the read then goes
+out while execution starts, as it would without the read ahead."""
 
 
 @dataclass(frozen=True, slots=True)
