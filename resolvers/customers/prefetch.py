@@ -86,17 +86,12 @@ def _plan(
 _PLANS: DocumentMemo[tuple[_Wanted, ...]] = DocumentMemo()
 
 
-def _value(node: ValueNode | None, variables: Mapping[str, Any], *, as_given: bool) -> object:
-    """The argument's value as the resolver will get it; ``UNKNOWN`` for anything else (a
-    variable the request did not send, when ``variables`` are as given: its default is not
-    applied to them)."""
+def _value(node: ValueNode | None, variables: Mapping[str, Any]) -> object:
+    """The argument's value as the resolver will get it; ``UNKNOWN`` for anything else."""
     if node is None or isinstance(node, NullValueNode):
         return None
     if isinstance(node, VariableNode):
-        name = node.name.value
-        if name in variables:
-            return variables[name]
-        return UNKNOWN if as_given else None
+        return variables.get(node.name.value)
     if isinstance(node, IntValueNode):
         return int(node.value)
     if isinstance(node, StringValueNode):
@@ -125,12 +120,10 @@ def queue_interactions(
     field_nodes: Sequence[FieldNode],
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: Mapping[str, Any],
-    *,
-    as_given: bool = False,
 ) -> None:
     """Queue the plain ``interactions`` pages the selection of ``field_nodes`` (a customer
-    field) asks for, on their loader (no await). ``variables`` are coerced, or as the request
-    gave them (``as_given``, before execution: ``read_ahead.py``).
+    field) asks for, on their loader (no await), with the request's coerced ``variables``
+    (from the resolver's info, or before execution: ``read_ahead.py``).
 
     Which fields to prefetch is read from the document once (``DocumentMemo``): the
     selection is the same on every request that sends the same query text."""
@@ -140,8 +133,7 @@ def queue_interactions(
     if plan is None:
         plan = _PLANS.put(field_nodes[0], _plan(field_nodes, fragments), len(field_nodes))
     for wanted in plan:
-        first = _value(wanted.first, variables, as_given=as_given)
-        after = _value(wanted.after, variables, as_given=as_given)
+        first, after = _value(wanted.first, variables), _value(wanted.after, variables)
         if first is not None and (not isinstance(first, int) or isinstance(first, bool)):
             continue
         if after is not None and not isinstance(after, str):

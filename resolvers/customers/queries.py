@@ -62,7 +62,6 @@ def _customer_ahead(asked: Asked, context: Context) -> Awaitable[object] | None:
             (asked.node,),
             asked.fragments,
             asked.variables,
-            as_given=True,
         )
     )
     return loading

@@ -17,24 +17,30 @@ interactions), which execution does not wait for.
 So a field is read ahead only when its resolver is sure to run with those arguments: a
 field written directly in the operation's selection (not in a fragment), without
 directives, whose permission classes decide on the context alone and allow it.
-``start`` gets the arguments as the request gave them (a variable's raw value, a literal's
-value; a variable the request did not send is missing, its default not applied), not yet
-coerced, and must check them itself: it returns None to wait for nothing.
+The variables are coerced first, as execution will coerce them: a request whose variables do
+not coerce is answered with errors before any resolver runs, and reads nothing ahead.
+``start`` gets the field's arguments from them (a literal's value as written, not coerced to
+the argument's type) and checks them itself: it returns None to wait for nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
+    NamedTypeNode,
+    NonNullTypeNode,
     OperationType,
+    VariableDefinitionNode,
     VariableNode,
     get_operation_ast,
 )
+from graphql.execution.values import get_variable_values
 from graphql.utilities import value_from_ast_untyped
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -44,7 +50,7 @@ from resolvers.execution.hints import read_ahead_of
 from resolvers.execution.plan import context_gate
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from graphql import DocumentNode, GraphQLSchema
 
@@ -62,11 +68,11 @@ class Asked:
     """What ``start`` knows of its field."""
 
     arguments: Mapping[str, Any]
-    """As the request gave them (see the module's docstring)."""
+    """The field's arguments (see the module's docstring)."""
     node: FieldNode
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
-    """The request's variables, as given."""
+    """The request's variables, coerced."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,7 @@ class _Ahead:
 class _Plan:
     fields: tuple[_Ahead, ...]
     fragments: Mapping[str, FragmentDefinitionNode]
+    variables: tuple[VariableDefinitionNode, ...] = ()
 
 
 _NOTHING: Final = _Plan((), {})
@@ -120,12 +127,12 @@ def _plan(schema: GraphQLSchema, document: DocumentNode, operation_name: str | N
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    return _Plan(tuple(found), fragments)
+    return _Plan(tuple(found), fragments, tuple(operation.variable_definitions or ()))
 
 
 def _arguments(node: FieldNode, variables: Mapping[str, Any]) -> dict[str, Any]:
-    """The field's arguments as the request gave them; a variable it did not send is left
-    out (its default, if any, is not applied)."""
+    """The field's arguments: a variable's coerced value (left out when it has none), a
+    literal's value as written."""
     given: dict[str, Any] = {}
     for argument in node.arguments or ():
         value = argument.value
@@ -136,6 +143,63 @@ def _arguments(node: FieldNode, variables: Mapping[str, Any]) -> dict[str, Any]:
         else:
             given[argument.name.value] = value_from_ast_untyped(value)
     return given
+
+
+_INT_RANGE = range(-(2**31), 2**31)
+_PLAIN_SCALARS: dict[str, Callable[[object], bool]] = {
+    "String": lambda value: type(value) is str,
+    "ID": lambda value: type(value) is str,
+    "Int": lambda value: type(value) is int and value in _INT_RANGE,
+    "Float": lambda value: type(value) is float and math.isfinite(value),
+    "Boolean": lambda value: type(value) is bool,
+}
+"""Built-in scalars, and the values that coerce to themselves as variables."""
+
+
+def _plainly(
+    definitions: tuple[VariableDefinitionNode, ...], given: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The coerced variables when each is of a built-in scalar type and given as a value
+    that coerces to itself (or, nullable, omitted without a default): what graphql-core's
+    coercion would give, without its cost, for a document that passed validation. None for
+    anything else."""
+    values: dict[str, Any] = {}
+    for definition in definitions:
+        name = definition.variable.name.value
+        type_node = definition.type
+        non_null = isinstance(type_node, NonNullTypeNode)
+        named = type_node.type if isinstance(type_node, NonNullTypeNode) else type_node
+        if not isinstance(named, NamedTypeNode):
+            return None
+        plain = _PLAIN_SCALARS.get(named.name.value)
+        if plain is None:
+            return None
+        if name not in given:
+            if non_null or definition.default_value is not None:
+                return None
+            continue
+        value = given[name]
+        if value is None:
+            if non_null:
+                return None
+        elif not plain(value):
+            return None
+        values[name] = value
+    return values
+
+
+def _coerced(
+    schema: GraphQLSchema,
+    definitions: tuple[VariableDefinitionNode, ...],
+    given: Mapping[str, Any],
+) -> Mapping[str, Any] | None:
+    """The request's variables coerced as execution will coerce them; None when they do not
+    coerce (execution then answers the errors before any resolver runs)."""
+    values = _plainly(definitions, given)
+    if values is not None:
+        return values
+    coerced = get_variable_values(schema, definitions, dict(given), max_errors=1)
+    return None if isinstance(coerced, list) else coerced.coerced
 
 
 def _retrieved(future: asyncio.Future[Any]) -> None:
@@ -155,7 +219,9 @@ async def send_reads(
     ahead = plan(schema, document, operation_name)
     if not ahead.fields:
         return
-    given = variables or {}
+    given = _coerced(schema, ahead.variables, variables or {})
+    if given is None:
+        return
     sent: list[asyncio.Future[Any]] = []
     for field in ahead.fields:
         if not all(permission.allows(context) for permission in field.gate):

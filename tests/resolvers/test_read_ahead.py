@@ -134,15 +134,26 @@ async def test_a_field_its_resolver_might_skip_is_read_when_it_runs(
     assert ordering.calls == {"get_customers": 1}
 
 
+WITH_PAGE_SIZE = """
+query One($number: String!, $last: Int!) {
+  customer(number: $number) { name interactions(first: $last) { totalCount } }
+}"""
+
+
 async def test_a_refused_request_reads_nothing_ahead(
     tmp_path: Path, demo_erp: DemoErp, store: Store, ordering: OrderingGateway
 ) -> None:
     settings = settings_for(tmp_path, demo_erp).model_copy(update={"query_max_cost": 5})
     async with running_app(settings, store, ordering) as (client, _):
         too_costly = await post(client, CUSTOMER, {"number": "C10007"})
+    async with running_app(settings_for(tmp_path, demo_erp), store, ordering) as (client, _):
         not_a_number = await post(client, CUSTOMER, {"number": 10007})
+        bad_page_size = await post(client, WITH_PAGE_SIZE, {"number": "C10007", "last": "five"})
+        no_page_size = await post(client, WITH_PAGE_SIZE, {"number": "C10007"})
     assert too_costly["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
-    assert not_a_number["errors"]
+    for refused in (not_a_number, bad_page_size, no_page_size):
+        assert refused["data"] is None
+        assert "Variable" in refused["errors"][0]["message"]
     assert ordering.events == []
 
 
