@@ -197,45 +197,49 @@ class CachingGateway:
         self._inflight.update(dict.fromkeys(numbers, flight))
         handed_over = False
         try:
-            found = await self.inner.get_customers(numbers)
+            return await self._fly(flight)
         except asyncio.CancelledError:
             handed_over = self._hand_over(flight)
+            raise
+        finally:
+            if not handed_over:
+                self._land(flight)
+
+    async def _fly(self, flight: _Flight) -> dict[str, ErpCustomer | ErpUnavailable | None]:
+        """``flight``'s ERP call and cache write; its waiters get what it found or its error.
+        Cancellation reaches the caller alone, with the waiters left waiting."""
+        try:
+            found = await self.inner.get_customers(flight.numbers)
+        except asyncio.CancelledError:
             raise
         except BaseException as exc:
             error = exc if isinstance(exc, ErpUnavailable) else ErpUnavailable(str(exc))
             flight.failed(error)
             if not isinstance(exc, Exception):
                 raise
-            return dict.fromkeys(numbers, error)
-        else:
-            try:
-                await self._put(found.values())
-            finally:
-                flight.found(found)
-            return {number: found.get(number) for number in numbers}
+            return dict.fromkeys(flight.numbers, error)
+        try:
+            await self._put(found.values())
         finally:
-            if not handed_over:
-                self._land(flight)
+            flight.found(found)
+        return {number: found.get(number) for number in flight.numbers}
 
     def _hand_over(self, flight: _Flight) -> bool:
         """The caller making ``flight``'s call was cancelled: make the call again, in a task
         of the cache's, for those still waiting. False when nobody waits."""
         if not any(not waiter.done() for _, waiter in flight.waiters):
             return False
-        task = asyncio.get_running_loop().create_task(self._fly(flight))
+        task = asyncio.get_running_loop().create_task(self._fly_for_waiters(flight))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
 
-    async def _fly(self, flight: _Flight) -> None:
+    async def _fly_for_waiters(self, flight: _Flight) -> None:
         try:
-            found = await self.inner.get_customers(flight.numbers)
-            await self._put(found.values())
-            flight.found(found)
-        except BaseException as exc:
-            flight.failed(exc if isinstance(exc, ErpUnavailable) else ErpUnavailable(str(exc)))
-            if not isinstance(exc, Exception):
-                raise
+            await self._fly(flight)
+        except asyncio.CancelledError as exc:
+            flight.failed(ErpUnavailable(str(exc)))
+            raise
         finally:
             self._land(flight)
 

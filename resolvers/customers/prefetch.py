@@ -29,6 +29,7 @@ from graphql import (
 from resolvers.crm.interactions.paging import interaction_page
 from resolvers.document_memo import DocumentMemo
 from resolvers.errors import FrontdeskError
+from resolvers.execution.read_ahead import retrieved
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -99,12 +100,6 @@ def _value(node: ValueNode | None, variables: Mapping[str, Any]) -> object:
     return UNKNOWN
 
 
-def _retrieved(future: asyncio.Future[Any]) -> None:
-    """A prefetch nobody awaits (the customer turned out null) must not log its error."""
-    if not future.cancelled():
-        future.exception()
-
-
 def prefetch_crm(info: Info, number: str) -> None:
     """Queue the customer's plain ``interactions`` pages on their loader (no await)."""
     raw = info._raw_info
@@ -143,4 +138,4 @@ def queue_interactions(
         except FrontdeskError:
             continue
         loading = loaders.interactions_by_customer.load((number, page))
-        asyncio.ensure_future(loading).add_done_callback(_retrieved)
+        asyncio.ensure_future(loading).add_done_callback(retrieved)

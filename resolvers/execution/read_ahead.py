@@ -202,8 +202,9 @@ def _coerced(
     return None if isinstance(coerced, list) else coerced.coerced
 
 
-def _retrieved(future: asyncio.Future[Any]) -> None:
-    """A read whose resolver failed before awaiting it must not log its error."""
+def retrieved(future: asyncio.Future[Any]) -> None:
+    """A read started for a resolver that ends up not awaiting it (it failed first, or its
+    customer was null) must not log its error: a done callback that retrieves it."""
     if not future.cancelled():
         future.exception()
 
@@ -233,7 +234,7 @@ async def send_reads(
             continue
         if started is not None:
             future = asyncio.ensure_future(started)
-            future.add_done_callback(_retrieved)
+            future.add_done_callback(retrieved)
             sent.append(future)
     for _ in range(TURNS):
         if all(future.done() for future in sent):
